@@ -1,0 +1,11 @@
+// The built-in trial runners, constructed explicitly by the CLI.
+#pragma once
+
+#include <memory>
+
+#include "engine/ports/trial_runner.hpp"
+
+namespace sextant::trials {
+// Runs a trial template's primary container command as a local host process.
+std::unique_ptr<engine::TrialRunner> make_local_runner();
+}  // namespace sextant::trials
