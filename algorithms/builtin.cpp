@@ -1,6 +1,14 @@
 // Registers every built-in algorithm factory.
 #include "algorithms/builtin.hpp"
 
+#include "algorithms/grid/grid_search.hpp"
+#include "algorithms/random/random_search.hpp"
+
 namespace sextant::algorithms {
-void register_builtin_algorithms(engine::AlgorithmRegistry& registry) { (void)registry; }
+
+void register_builtin_algorithms(engine::AlgorithmRegistry& registry) {
+  registry.add(std::make_unique<RandomSearchFactory>());
+  registry.add(std::make_unique<GridSearchFactory>());
+}
+
 }  // namespace sextant::algorithms

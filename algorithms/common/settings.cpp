@@ -1,0 +1,77 @@
+// Integer settings such as random_state: parsed strictly, reported with their field path.
+#include "algorithms/common/settings.hpp"
+
+#include <charconv>
+#include <limits>
+
+#include "engine/error.hpp"
+
+namespace sextant::algorithms {
+
+std::string setting_value_path(size_t index) {
+  return std::string(kSettingsPath) + "[" + std::to_string(index) + "].value";
+}
+
+std::optional<int64_t> parse_integer(const std::string& text) {
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  while (begin < end && (*begin == ' ' || *begin == '\t')) ++begin;
+  while (end > begin && (end[-1] == ' ' || end[-1] == '\t')) --end;
+  if (begin < end && *begin == '+') ++begin;
+  if (begin == end) return std::nullopt;
+  int64_t value = 0;
+  auto [ptr, ec] = std::from_chars(begin, end, value);
+  if (ec != std::errc() || ptr != end) return std::nullopt;
+  return value;
+}
+
+namespace {
+std::string range_text(int64_t min, int64_t max) {
+  if (max == std::numeric_limits<int64_t>::max()) return "an integer >= " + std::to_string(min);
+  return "an integer between " + std::to_string(min) + " and " + std::to_string(max);
+}
+}  // namespace
+
+void check_integer_setting(const engine::AlgorithmSpec& algorithm, const std::string& name,
+                           int64_t min, int64_t max, std::vector<engine::SpecProblem>& problems) {
+  for (size_t i = 0; i < algorithm.settings.size(); ++i) {
+    const auto& setting = algorithm.settings[i];
+    if (setting.name != name) continue;
+    auto value = parse_integer(setting.value);
+    if (!value || *value < min || *value > max)
+      problems.push_back({setting_value_path(i), name + " must be " + range_text(min, max) +
+                                                     "; found \"" + setting.value + "\""});
+  }
+}
+
+std::optional<int64_t> integer_setting(const engine::AlgorithmSpec& algorithm,
+                                       const std::string& name) {
+  for (size_t i = 0; i < algorithm.settings.size(); ++i) {
+    const auto& setting = algorithm.settings[i];
+    if (setting.name != name) continue;
+    auto value = parse_integer(setting.value);
+    if (!value)
+      throw Error(ErrorCode::kInvalidArgument,
+                  name + " must be an integer; found \"" + setting.value + "\"",
+                  setting_value_path(i));
+    return value;
+  }
+  return std::nullopt;
+}
+
+void check_random_state(const engine::AlgorithmSpec& algorithm,
+                        std::vector<engine::SpecProblem>& problems) {
+  check_integer_setting(algorithm, kRandomState, 0, std::numeric_limits<int64_t>::max(),
+                        problems);
+}
+
+std::optional<uint64_t> random_state(const engine::AlgorithmSpec& algorithm) {
+  auto value = integer_setting(algorithm, kRandomState);
+  if (!value) return std::nullopt;
+  if (*value < 0)
+    throw Error(ErrorCode::kInvalidArgument, "random_state must be an integer >= 0",
+                kSettingsPath);
+  return static_cast<uint64_t>(*value);
+}
+
+}  // namespace sextant::algorithms

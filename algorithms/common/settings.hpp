@@ -1,0 +1,37 @@
+// Checking and reading spec.algorithm.algorithmSettings values (all strings in Katib).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/spec/diagnostic.hpp"
+#include "engine/spec/experiment_spec.hpp"
+
+namespace sextant::algorithms {
+
+inline constexpr const char* kSettingsPath = "spec.algorithm.algorithmSettings";
+inline constexpr const char* kRandomState = "random_state";
+
+// "spec.algorithm.algorithmSettings[3].value"
+std::string setting_value_path(size_t index);
+
+// A whole decimal integer ("42", " 7 ", "+3"); nullopt for "1.5", "abc", "" or overflow.
+std::optional<int64_t> parse_integer(const std::string& text);
+
+// A problem for every setting called `name` whose value is not an integer in [min, max].
+void check_integer_setting(const engine::AlgorithmSpec& algorithm, const std::string& name,
+                           int64_t min, int64_t max, std::vector<engine::SpecProblem>& problems);
+
+// The value of an integer setting that validation accepted; nullopt when absent.
+// Throws Error(kInvalidArgument) if it does not parse (validate() was skipped).
+std::optional<int64_t> integer_setting(const engine::AlgorithmSpec& algorithm,
+                                       const std::string& name);
+
+// Katib's random_state: an integer >= 0 (hyperopt, optuna and skopt all take it as the seed).
+void check_random_state(const engine::AlgorithmSpec& algorithm,
+                        std::vector<engine::SpecProblem>& problems);
+std::optional<uint64_t> random_state(const engine::AlgorithmSpec& algorithm);
+
+}  // namespace sextant::algorithms

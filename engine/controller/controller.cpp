@@ -1,0 +1,496 @@
+// The reconcile loop: create trials up to the parallel limit, collect their events, complete
+// with Katib's rules, and survive restarts without losing or duplicating a trial.
+#include "engine/controller/controller.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+
+#include "engine/controller/metrics_summary.hpp"
+#include "engine/error.hpp"
+
+namespace sextant::engine {
+namespace {
+
+constexpr const char* kReasonInterrupted = "TrialInterrupted";
+constexpr const char* kReasonKilled = "TrialKilled";
+
+std::string random_token() {
+  std::random_device rd;
+  char buf[33];
+  for (int i = 0; i < 4; ++i) std::snprintf(buf + 8 * i, 9, "%08x", rd());
+  return std::string(buf, 32);
+}
+
+// Katib names trials <experiment>-<8 random lowercase alphanumerics>; ours have the same shape
+// but are derived from (experiment, sequence) so a replayed creation gets the same name.
+std::string trial_suffix(const std::string& experiment, int64_t sequence, int salt) {
+  uint64_t h = 1469598103934665603ull;  // FNV-1a
+  auto mix = [&](const std::string& s) {
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  };
+  mix(experiment);
+  mix("/" + std::to_string(sequence) + "/" + std::to_string(salt));
+  const char* alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
+  std::string out(8, '0');
+  for (auto& c : out) {
+    c = alphabet[h % 36];
+    h /= 36;
+  }
+  return out;
+}
+
+std::string describe_expected(const ExperimentSpec& spec) {
+  const auto& objective = spec.objective.objective_metric_name;
+  switch (spec.metrics_collector.kind) {
+    case CollectorKind::kStdOut:
+      return spec.metrics_collector.filters.empty()
+                 ? "a line like \"" + objective + "=0.123\" on stdout (StdOut collector)"
+                 : "a stdout line matching one of spec.metricsCollectorSpec.source.filter.metricsFormat";
+    case CollectorKind::kFile:
+      return "a line with \"" + objective + "\" in the metrics file " +
+             spec.metrics_collector.file_path + " ($SEXTANT_METRICS_FILE, File collector, " +
+             to_string(spec.metrics_collector.format) + " format)";
+    case CollectorKind::kPush:
+      return "a push of \"" + objective + "\" to $SEXTANT_REPORT_URL (sextant report " + objective +
+             "=0.123, or report_metrics in Python)";
+    default:
+      return "a report of \"" + objective + "\"";
+  }
+}
+
+}  // namespace
+
+Controller::Controller(Store& store, const ExperimentSpec& spec, Algorithm& algorithm,
+                       TrialRunner& runner, ControllerOptions options, ControllerObserver* observer)
+    : store_(store),
+      spec_(spec),
+      algorithm_(algorithm),
+      runner_(runner),
+      options_(std::move(options)),
+      observer_(observer) {}
+
+void Controller::on_metrics(std::vector<MetricReport> reports) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.emplace_back(std::move(reports));
+  }
+  wake_.notify_one();
+}
+
+void Controller::on_exit(TrialExit exit) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.emplace_back(std::move(exit));
+  }
+  wake_.notify_one();
+}
+
+void Controller::request_stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_requested_ = true;
+  }
+  wake_.notify_one();
+}
+
+void Controller::request_kill() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_requested_ = kill_requested_ = true;
+  }
+  wake_.notify_one();
+}
+
+std::optional<std::string> Controller::token_for(const std::string& trial) const {
+  std::lock_guard lock(mutex_);
+  auto it = tokens_.find(trial);
+  if (it == tokens_.end()) return std::nullopt;
+  return it->second;
+}
+
+Trial* Controller::find(const std::string& name) {
+  auto it = index_.find(name);
+  return it == index_.end() ? nullptr : &trials_[it->second];
+}
+
+void Controller::load_or_create() {
+  double now = now_seconds();
+  auto record = store_.find_experiment(spec_.name);
+  if (!record) {
+    status_.start_time = now;
+    status_.set_condition("Created", true, "ExperimentCreated", "Experiment is created", now);
+    store_.transaction([&] {
+      store_.insert_experiment({spec_.name, spec_.document, status_.to_json(), spec_.source_file,
+                                spec_.code_dir.string(), options_.runs_dir.string(), now, now});
+      store_.add_event(spec_.name, "", "ExperimentCreated", "created from " + spec_.source_file);
+    });
+    return;
+  }
+
+  // Katib allows only the three budget fields to change on an existing experiment.
+  auto strip = [](nlohmann::json s) {
+    for (const char* k : {"parallelTrialCount", "maxTrialCount", "maxFailedTrialCount"}) s.erase(k);
+    return s;
+  };
+  const auto& stored = record->spec.at("spec");
+  const auto& given = spec_.document.at("spec");
+  if (strip(stored) != strip(given)) {
+    std::string changed;
+    for (const auto& op : nlohmann::json::diff(strip(stored), strip(given))) {
+      std::string path = "spec" + op.at("path").get<std::string>();
+      std::replace(path.begin(), path.end(), '/', '.');
+      if (changed.find(path) == std::string::npos) changed += (changed.empty() ? "" : ", ") + path;
+      if (changed.size() > 200) break;
+    }
+    throw Error(ErrorCode::kConflict,
+                "experiment \"" + spec_.name + "\" already exists in " + store_.path().string() +
+                    " with a different spec (changed: " + changed +
+                    "); only parallelTrialCount, maxTrialCount and maxFailedTrialCount may change "
+                    "when resuming. Rename the experiment (metadata.name) or use another --db.");
+  }
+  if (stored != given) {
+    store_.update_experiment_spec(spec_.name, spec_.document);
+    store_.add_event(spec_.name, "", "ExperimentUpdated", "budget changed on resume");
+  }
+
+  status_ = ExperimentStatus::from_json(record->status);
+  trials_ = store_.list_trials(spec_.name);
+  for (size_t i = 0; i < trials_.size(); ++i) index_[trials_[i].name] = i;
+
+  if (status_.completed()) {
+    // Katib restarts a finished experiment when its budget was raised (section 2.2, step 5).
+    auto counts = count_trials(trials_);
+    bool budget_raised = status_.succeeded() &&
+                         status_.completion_reason() == "ExperimentMaxTrialsReached" &&
+                         spec_.max_trial_count && *spec_.max_trial_count > counts.completed();
+    if (budget_raised) {
+      status_.set_condition("Restarting", true, "ExperimentRestarting", "Experiment is restarting",
+                            now);
+      status_.completion_time = 0;
+      save_status();
+    }
+  }
+}
+
+void Controller::recover_interrupted_trials() {
+  // A trial left Running means the previous engine died (or was killed) mid-run: stop whatever
+  // is left of its process and run it again under the same name. A trial we killed on Ctrl-C
+  // is run again as well. Its partial observations are dropped so the rerun reports afresh.
+  for (auto& t : trials_) {
+    bool left_running = t.state == TrialState::kRunning;
+    bool interrupted = t.state == TrialState::kKilled && t.reason == kReasonInterrupted;
+    if (!left_running && !interrupted) continue;
+    if (left_running && !t.runner_handle.empty() && runner_.reap_orphan(t.name, t.runner_handle))
+      if (observer_) observer_->on_message("stopped a leftover process of trial " + t.name);
+    store_.transaction([&] {
+      store_.delete_observations(t.name);
+      t.state = TrialState::kCreated;
+      t.reason = t.message = t.objective_text = t.runner_handle = "";
+      t.objective.reset();
+      t.observation.clear();
+      t.started_at = t.completed_at = 0;
+      store_.update_trial(t);
+      store_.add_event(spec_.name, t.name, "TrialRequeued",
+                       left_running ? "engine stopped while the trial ran; running it again"
+                                    : "trial was interrupted; running it again");
+    });
+  }
+}
+
+RunOutcome Controller::run() {
+  load_or_create();
+  if (status_.completed()) return {status_, false};
+  recover_interrupted_trials();
+  if (auto state = store_.algorithm_state(spec_.name)) algorithm_.restore_state(*state);
+
+  for (auto& t : trials_)
+    if (t.state == TrialState::kCreated) launch(t);
+
+  bool stopping = false;
+  bool killing = false;
+  bool completed = false;
+  auto next_progress = std::chrono::steady_clock::now() + options_.progress_interval;
+  while (true) {
+    if (!stopping && !completed && reconcile()) {
+      completed = true;
+      if (count_trials(trials_).active() > 0)
+        stop_active_trials(options_.kill_grace, kReasonKilled);
+    }
+    notify_progress();
+    if ((completed || stopping) && count_trials(trials_).active() == 0) break;
+
+    std::deque<Event> events;
+    bool stop_now = false, kill_now = false;
+    {
+      std::unique_lock lock(mutex_);
+      auto ready = [&] {
+        return !queue_.empty() || (stop_requested_ && !stopping) || (kill_requested_ && !killing);
+      };
+      if (options_.progress_interval.count() > 0)
+        wake_.wait_until(lock, next_progress, ready);
+      else
+        wake_.wait(lock, ready);
+      events.swap(queue_);
+      stop_now = stop_requested_ && !stopping;
+      kill_now = kill_requested_ && !killing;
+    }
+    if (std::chrono::steady_clock::now() >= next_progress)
+      next_progress = std::chrono::steady_clock::now() + options_.progress_interval;
+    handle_events(events);
+    if (stop_now && !completed) {
+      stopping = true;
+      stop_active_trials(options_.kill_grace, kReasonInterrupted);
+    }
+    if (kill_now) {
+      killing = stopping = true;
+      stop_active_trials(std::chrono::milliseconds(0), completed ? kReasonKilled : kReasonInterrupted);
+    }
+  }
+  save_status();
+  return {status_, stopping && !completed};
+}
+
+void Controller::handle_events(std::deque<Event>& events) {
+  if (events.empty()) return;
+  std::vector<ObservationPoint> points;
+  std::vector<TrialExit> exits;
+  for (auto& e : events) {
+    if (auto* reports = std::get_if<std::vector<MetricReport>>(&e))
+      handle_metrics(*reports, points);
+    else
+      exits.push_back(std::get<TrialExit>(e));
+  }
+  // One transaction for the whole batch keeps a busy experiment's write cost low.
+  store_.transaction([&] {
+    store_.put_observations(points);
+    std::vector<std::string> touched;
+    for (const auto& p : points)
+      if (std::find(touched.begin(), touched.end(), p.trial) == touched.end()) touched.push_back(p.trial);
+    for (const auto& name : touched)
+      if (Trial* t = find(name); t && is_active(t->state)) store_.update_trial(*t);
+    for (const auto& exit : exits) handle_exit(exit);
+    if (!exits.empty()) save_status();
+  });
+}
+
+void Controller::handle_metrics(std::vector<MetricReport>& reports,
+                                std::vector<ObservationPoint>& points) {
+  for (auto& r : reports) {
+    Trial* t = find(r.trial);
+    if (!t || !is_active(t->state)) continue;  // late report for a finished trial: ignored
+    int64_t& next = next_step_[{r.trial, r.metric}];
+    int64_t step = r.step ? *r.step : next;
+    next = std::max(next, step + 1);
+    points.push_back({r.trial, r.metric, step, r.value, r.time > 0 ? r.time : now_seconds()});
+    bool tracked = false;
+    for (auto& m : t->observation)
+      if (m.name == r.metric) {
+        fold_value(m, r.value);
+        tracked = true;
+      }
+    if (!tracked) {
+      // First value of this metric in this trial: start its summary (objective metrics are
+      // kept in spec order; others are recorded but do not enter Katib's observation).
+      auto names = spec_.objective.all_metric_names();
+      if (std::find(names.begin(), names.end(), r.metric) != names.end()) {
+        MetricSummary m;
+        m.name = r.metric;
+        fold_value(m, r.value);
+        t->observation.push_back(m);
+      }
+    }
+  }
+}
+
+void Controller::handle_exit(const TrialExit& exit) {
+  Trial* t = find(exit.trial);
+  if (!t || !is_active(t->state)) return;
+  finalize_trial(*t, exit);
+  {
+    std::lock_guard lock(mutex_);
+    tokens_.erase(t->name);
+  }
+  store_.update_trial(*t);
+  store_.add_event(spec_.name, t->name, to_string(t->state), t->message);
+  if (observer_) observer_->on_trial_completed(*t, optimal_trial(spec_.objective, trials_));
+}
+
+void Controller::finalize_trial(Trial& t, const TrialExit& exit) {
+  t.completed_at = now_seconds();
+  // Order the summary like the spec (objective first) so outputs are stable.
+  std::vector<MetricSummary> ordered;
+  for (const auto& name : spec_.objective.all_metric_names()) {
+    auto it = std::find_if(t.observation.begin(), t.observation.end(),
+                           [&](const MetricSummary& m) { return m.name == name; });
+    MetricSummary m = it != t.observation.end() ? *it : MetricSummary{name};
+    ordered.push_back(m);
+  }
+  t.observation = std::move(ordered);
+  derive_objective(spec_.objective, t);
+
+  if (auto it = cancel_reason_.find(t.name); it != cancel_reason_.end()) {
+    t.state = TrialState::kKilled;
+    t.reason = it->second;
+    t.message = it->second == kReasonInterrupted
+                    ? "stopped by the user; it runs again when the experiment is resumed"
+                    : "stopped because the experiment completed";
+    cancel_reason_.erase(it);
+    return;
+  }
+  if (!exit.succeeded) {
+    t.state = TrialState::kFailed;
+    t.reason = "TrialFailed";
+    t.message = exit.reason.empty() ? exit.message : exit.reason + ": " + exit.message;
+    return;
+  }
+  if (!t.objective_text.empty()) {
+    t.state = TrialState::kSucceeded;
+    t.reason = "TrialSucceeded";
+    t.message = "Trial has succeeded";
+    return;
+  }
+  std::string seen;
+  for (const auto& m : t.observation)
+    if (m.latest != kUnavailable) seen += (seen.empty() ? "" : ", ") + m.name;
+  t.state = TrialState::kMetricsUnavailable;
+  t.reason = "MetricsUnavailable";
+  t.message = "the trial finished without reporting its objective metric \"" +
+              spec_.objective.objective_metric_name + "\" (seen: " +
+              (seen.empty() ? std::string("no metric") : seen) + "); expected " +
+              describe_expected(spec_);
+}
+
+bool Controller::reconcile() {
+  double now = now_seconds();
+  try {
+    for (int round = 0; round < 2; ++round) {
+      auto counts = count_trials(trials_);
+      auto completion = check_completion(spec_, counts, optimal_trial(spec_.objective, trials_), exhausted_);
+      if (completion != Completion::kNone) {
+        apply_completion(status_, completion, now);
+        store_.transaction([&] {
+          save_status();
+          store_.add_event(spec_.name, "", status_.completion_reason(),
+                           status_.conditions.back().message);
+        });
+        return true;
+      }
+      if (counts.total > 0 && !(status_.find("Running") && status_.find("Running")->status)) {
+        status_.set_condition("Running", true, "ExperimentRunning", "Experiment is running", now);
+        save_status();
+      }
+      int required = spec_.parallel_trial_count;
+      if (spec_.max_trial_count)
+        required = std::min(required, *spec_.max_trial_count - counts.completed());
+      int add = std::max(0, required - counts.active());
+      if (add == 0 || exhausted_) return false;
+      create_trials(add);
+      if (!exhausted_) return false;  // otherwise re-check: the end may have been reached
+    }
+  } catch (const Error& e) {
+    // Katib: a failing suggestion service fails the experiment.
+    status_.set_condition("Failed", true, "ExperimentFailed", "Suggestion has failed: " + e.message(), now);
+    status_.completion_time = now;
+    save_status();
+    if (observer_) observer_->on_message(std::string("suggestion failed: ") + e.what());
+    return true;
+  }
+  return false;
+}
+
+std::string Controller::next_trial_name() {
+  int64_t sequence = static_cast<int64_t>(trials_.size()) + 1;
+  for (int salt = 0;; ++salt) {
+    std::string name = spec_.name + "-" + trial_suffix(spec_.name, sequence, salt);
+    if (!index_.count(name) && !store_.find_trial(name)) return name;
+  }
+}
+
+void Controller::create_trials(int count) {
+  double now = now_seconds();  // before suggest(): a trial's life includes choosing it
+  auto result = algorithm_.suggest(trials_, count);
+  if (result.exhausted) exhausted_ = true;
+  if (result.suggestions.empty()) {
+    // Nothing new and nothing running would wait forever: treat as the end of the search.
+    if (count_trials(trials_).active() == 0) exhausted_ = true;
+    return;
+  }
+  size_t first = trials_.size();
+  store_.transaction([&] {
+    for (auto& s : result.suggestions) {
+      Trial t;
+      t.name = next_trial_name();
+      t.experiment = spec_.name;
+      t.sequence = static_cast<int64_t>(trials_.size()) + 1;
+      t.assignment = std::move(s.assignment);
+      t.labels = std::move(s.labels);
+      t.state = TrialState::kCreated;
+      t.created_at = now;
+      t.report_token = random_token();
+      store_.insert_trial(t);
+      index_[t.name] = trials_.size();
+      trials_.push_back(std::move(t));
+    }
+    store_.put_algorithm_state(spec_.name, algorithm_.save_state());
+  });
+  for (size_t i = first; i < trials_.size(); ++i) launch(trials_[i]);
+}
+
+void Controller::launch(Trial& t) {
+  auto trial_dir = options_.runs_dir / spec_.name / t.name;
+  auto artifact_dir = trial_dir / "artifacts";
+  std::error_code ec;
+  std::filesystem::create_directories(artifact_dir, ec);
+  if (ec)
+    throw Error(ErrorCode::kUnavailable, "cannot create trial directory " + trial_dir.string() +
+                                             ": " + ec.message());
+  {
+    std::lock_guard lock(mutex_);
+    tokens_[t.name] = t.report_token;
+  }
+  TrialLaunch launch{&spec_,        spec_.name,   t.name,
+                     t.assignment,  t.labels,     trial_dir,
+                     artifact_dir,  options_.report_url, t.report_token};
+  t.runner_handle = runner_.start(launch, *this);
+  t.state = TrialState::kRunning;
+  t.reason = "TrialRunning";
+  t.message = "Trial is running";
+  t.started_at = now_seconds();
+  store_.update_trial(t);
+  if (observer_) observer_->on_trial_started(t);
+}
+
+void Controller::stop_active_trials(std::chrono::milliseconds grace, const std::string& why) {
+  for (auto& t : trials_) {
+    if (t.state == TrialState::kCreated) {
+      // Never started: nothing to stop, record it directly.
+      t.state = TrialState::kKilled;
+      t.reason = why;
+      t.message = why == kReasonInterrupted ? "stopped by the user before it started"
+                                            : "not started because the experiment completed";
+      t.completed_at = now_seconds();
+      store_.update_trial(t);
+      continue;
+    }
+    if (t.state != TrialState::kRunning) continue;
+    cancel_reason_[t.name] = why;
+    runner_.cancel(t.name, grace);
+  }
+}
+
+void Controller::save_status() { store_.update_experiment_status(spec_.name, status_.to_json()); }
+
+void Controller::notify_progress() {
+  if (!observer_) return;
+  ProgressSnapshot snapshot;
+  snapshot.spec = &spec_;
+  snapshot.counts = count_trials(trials_);
+  snapshot.best = optimal_trial(spec_.objective, trials_);
+  snapshot.started_at = status_.start_time;
+  for (const auto& t : trials_)
+    if (t.state == TrialState::kRunning) snapshot.running.push_back(&t);
+  observer_->on_progress(snapshot);
+}
+
+}  // namespace sextant::engine

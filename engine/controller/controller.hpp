@@ -1,0 +1,119 @@
+// The controller: a reconcile loop with Katib's semantics, woken by trial events.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "engine/controller/experiment_status.hpp"
+#include "engine/ports/algorithm.hpp"
+#include "engine/ports/trial_runner.hpp"
+#include "engine/spec/experiment_spec.hpp"
+#include "engine/store/store.hpp"
+
+namespace sextant::engine {
+
+// What the controller shows to its observer (the CLI's progress view) after every change.
+struct ProgressSnapshot {
+  const ExperimentSpec* spec = nullptr;
+  TrialCounts counts;
+  const Trial* best = nullptr;             // may be null
+  std::vector<const Trial*> running;       // active trials
+  double started_at = 0;
+};
+
+class ControllerObserver {
+ public:
+  virtual ~ControllerObserver() = default;
+  virtual void on_trial_started(const Trial& trial) { (void)trial; }
+  virtual void on_trial_completed(const Trial& trial, const Trial* best) { (void)trial; (void)best; }
+  virtual void on_progress(const ProgressSnapshot& snapshot) { (void)snapshot; }
+  virtual void on_message(const std::string& line) { (void)line; }
+};
+
+struct ControllerOptions {
+  std::filesystem::path runs_dir;  // trial directories: <runs_dir>/<experiment>/<trial>
+  std::string report_url;          // push endpoint base URL handed to workers ("" = none)
+  std::chrono::milliseconds kill_grace{5000};
+  // How often on_progress fires without events (live views refresh elapsed time); 0 = never.
+  std::chrono::milliseconds progress_interval{0};
+};
+
+struct RunOutcome {
+  ExperimentStatus status;
+  bool interrupted = false;  // stopped by request_stop() before completion
+};
+
+// Contract: run() drives one experiment until it completes or is stopped. All store writes
+// happen on the thread that calls run(); runner threads and the push endpoint only enqueue
+// events through the TrialEvents interface, which wakes the loop (no polling sleep).
+// Assignments are stored as trials (state Created, deterministic names) before they start.
+class Controller : public TrialEvents {
+ public:
+  Controller(Store& store, const ExperimentSpec& spec, Algorithm& algorithm, TrialRunner& runner,
+             ControllerOptions options, ControllerObserver* observer = nullptr);
+
+  RunOutcome run();
+
+  // Thread-safe. First call: stop creating trials, terminate running ones (SIGTERM, grace,
+  // SIGKILL) and record them Killed; run() then returns with interrupted=true.
+  void request_stop();
+  // Thread-safe. Kill running trials immediately.
+  void request_kill();
+
+  // TrialEvents (any thread)
+  void on_metrics(std::vector<MetricReport> reports) override;
+  void on_exit(TrialExit exit) override;
+
+  // The push endpoint's token check (any thread).
+  std::optional<std::string> token_for(const std::string& trial) const;
+
+ private:
+  using Event = std::variant<std::vector<MetricReport>, TrialExit>;
+
+  void load_or_create();
+  void recover_interrupted_trials();
+  void handle_events(std::deque<Event>& events);
+  void handle_metrics(std::vector<MetricReport>& reports, std::vector<ObservationPoint>& points);
+  void handle_exit(const TrialExit& exit);
+  void finalize_trial(Trial& trial, const TrialExit& exit);
+  bool reconcile();  // returns true when the experiment completed
+  void create_trials(int count);
+  void launch(Trial& trial);
+  void stop_active_trials(std::chrono::milliseconds grace, const std::string& why);
+  void save_status();
+  void notify_progress();
+  std::string next_trial_name();
+  Trial* find(const std::string& name);
+
+  Store& store_;
+  const ExperimentSpec& spec_;
+  Algorithm& algorithm_;
+  TrialRunner& runner_;
+  ControllerOptions options_;
+  ControllerObserver* observer_;
+
+  ExperimentStatus status_;
+  std::vector<Trial> trials_;  // creation order; the algorithm's history
+  std::map<std::string, size_t> index_;
+  std::map<std::pair<std::string, std::string>, int64_t> next_step_;  // (trial, metric) -> step
+  std::map<std::string, std::string> cancel_reason_;  // trials we are stopping, and why
+  bool exhausted_ = false;
+
+  mutable std::mutex mutex_;  // guards queue_, tokens_, stop flags
+  std::condition_variable wake_;
+  std::deque<Event> queue_;
+  std::map<std::string, std::string> tokens_;
+  bool stop_requested_ = false;
+  bool kill_requested_ = false;
+};
+
+}  // namespace sextant::engine

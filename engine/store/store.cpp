@@ -1,0 +1,516 @@
+// SQLite store implementation (SQLiteCpp). SQLite exceptions are turned into sextant::Error here.
+#include "engine/store/store.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include "engine/error.hpp"
+
+namespace sextant::engine {
+namespace {
+
+using nlohmann::json;
+
+// Version 1: the initial schema. Later migrations append to kMigrations; never edit old ones.
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE experiments (
+  name        TEXT PRIMARY KEY,
+  spec        TEXT NOT NULL,
+  status      TEXT NOT NULL,
+  source_file TEXT NOT NULL DEFAULT '',
+  code_dir    TEXT NOT NULL DEFAULT '',
+  runs_dir    TEXT NOT NULL DEFAULT '',
+  created_at  REAL NOT NULL,
+  updated_at  REAL NOT NULL
+);
+CREATE TABLE trials (
+  name           TEXT PRIMARY KEY,
+  experiment     TEXT NOT NULL REFERENCES experiments(name) ON DELETE CASCADE,
+  sequence       INTEGER NOT NULL,
+  assignment     TEXT NOT NULL,
+  labels         TEXT NOT NULL DEFAULT '{}',
+  state          TEXT NOT NULL,
+  reason         TEXT NOT NULL DEFAULT '',
+  message        TEXT NOT NULL DEFAULT '',
+  observation    TEXT NOT NULL DEFAULT '[]',
+  objective      REAL,
+  objective_text TEXT NOT NULL DEFAULT '',
+  created_at     REAL NOT NULL DEFAULT 0,
+  started_at     REAL NOT NULL DEFAULT 0,
+  completed_at   REAL NOT NULL DEFAULT 0,
+  runner_handle  TEXT NOT NULL DEFAULT '',
+  report_token   TEXT NOT NULL DEFAULT '',
+  UNIQUE (experiment, sequence)
+);
+CREATE INDEX trials_by_experiment_state ON trials(experiment, state);
+CREATE TABLE observations (
+  trial  TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  step   INTEGER NOT NULL,
+  value  TEXT NOT NULL,
+  time   REAL NOT NULL,
+  PRIMARY KEY (trial, metric, step)
+) WITHOUT ROWID;
+CREATE TABLE events (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  experiment TEXT NOT NULL,
+  trial      TEXT NOT NULL DEFAULT '',
+  time       REAL NOT NULL,
+  type       TEXT NOT NULL,
+  message    TEXT NOT NULL
+);
+CREATE INDEX events_by_experiment ON events(experiment, id);
+CREATE TABLE algorithm_state (
+  experiment TEXT PRIMARY KEY REFERENCES experiments(name) ON DELETE CASCADE,
+  state      TEXT NOT NULL,
+  updated_at REAL NOT NULL
+);
+)sql",
+};
+constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
+static_assert(kMigrationCount == Store::kSchemaVersion);
+
+[[noreturn]] void rethrow_sqlite(const std::exception& e, const std::string& what) {
+  if (auto* sq = dynamic_cast<const SQLite::Exception*>(&e)) {
+    int code = sq->getErrorCode();
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+      throw Error(ErrorCode::kUnavailable, what + ": database is busy: " + sq->what());
+    if (code == SQLITE_CONSTRAINT)
+      throw Error(ErrorCode::kConflict, what + ": " + sq->what());
+  }
+  throw Error(ErrorCode::kInternal, what + ": " + e.what());
+}
+
+// Runs `fn` and converts SQLiteCpp/nlohmann exceptions into sextant::Error.
+template <typename Fn>
+auto guarded(const std::string& what, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    rethrow_sqlite(e, what);
+  }
+}
+
+json assignment_to_json(const Assignment& a) {
+  json out = json::array();
+  for (const auto& p : a) out.push_back({{"name", p.name}, {"value", p.value}});
+  return out;
+}
+
+Assignment assignment_from_json(const json& j) {
+  Assignment out;
+  for (const auto& p : j) out.push_back({p.at("name").get<std::string>(), p.at("value").get<std::string>()});
+  return out;
+}
+
+json observation_to_json(const std::vector<MetricSummary>& metrics) {
+  json out = json::array();
+  for (const auto& m : metrics)
+    out.push_back({{"name", m.name}, {"min", m.min}, {"max", m.max}, {"latest", m.latest}});
+  return out;
+}
+
+std::vector<MetricSummary> observation_from_json(const json& j) {
+  std::vector<MetricSummary> out;
+  for (const auto& m : j)
+    out.push_back({m.at("name").get<std::string>(), m.at("min").get<std::string>(),
+                   m.at("max").get<std::string>(), m.at("latest").get<std::string>()});
+  return out;
+}
+
+constexpr const char* kTrialColumns =
+    "name, experiment, sequence, assignment, labels, state, reason, message, observation, "
+    "objective, objective_text, created_at, started_at, completed_at, runner_handle, report_token";
+
+Trial trial_from_row(SQLite::Statement& q) {
+  Trial t;
+  t.name = q.getColumn(0).getString();
+  t.experiment = q.getColumn(1).getString();
+  t.sequence = q.getColumn(2).getInt64();
+  t.assignment = assignment_from_json(json::parse(q.getColumn(3).getString()));
+  t.labels = json::parse(q.getColumn(4).getString()).get<std::map<std::string, std::string>>();
+  if (!parse_trial_state(q.getColumn(5).getString(), t.state))
+    throw Error(ErrorCode::kInternal, "trial " + t.name + " has an unknown state in the store");
+  t.reason = q.getColumn(6).getString();
+  t.message = q.getColumn(7).getString();
+  t.observation = observation_from_json(json::parse(q.getColumn(8).getString()));
+  if (!q.getColumn(9).isNull()) t.objective = q.getColumn(9).getDouble();
+  t.objective_text = q.getColumn(10).getString();
+  t.created_at = q.getColumn(11).getDouble();
+  t.started_at = q.getColumn(12).getDouble();
+  t.completed_at = q.getColumn(13).getDouble();
+  t.runner_handle = q.getColumn(14).getString();
+  t.report_token = q.getColumn(15).getString();
+  return t;
+}
+
+ExperimentRecord experiment_from_row(SQLite::Statement& q) {
+  ExperimentRecord r;
+  r.name = q.getColumn(0).getString();
+  r.spec = json::parse(q.getColumn(1).getString());
+  r.status = json::parse(q.getColumn(2).getString());
+  r.source_file = q.getColumn(3).getString();
+  r.code_dir = q.getColumn(4).getString();
+  r.runs_dir = q.getColumn(5).getString();
+  r.created_at = q.getColumn(6).getDouble();
+  r.updated_at = q.getColumn(7).getDouble();
+  return r;
+}
+
+// Takes an exclusive flock on the database file itself. flock locks are independent of the
+// POSIX record locks SQLite uses, and the kernel drops them when the process dies, so a
+// killed engine never leaves a stale lock behind.
+int take_lock(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(ErrorCode::kInternal, "cannot open " + path.string() + " to lock it");
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    throw Error(ErrorCode::kConflict,
+                "another sextant engine is already running on " + path.string() +
+                    "; wait for it to finish, or use a different --db");
+  }
+  return fd;
+}
+
+}  // namespace
+
+double now_seconds() {
+  using namespace std::chrono;
+  return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+
+std::filesystem::path resolve_db_path(const std::string& flag_value) {
+  if (!flag_value.empty()) return flag_value;
+  if (const char* env = std::getenv("SEXTANT_DB"); env && *env) return env;
+  return "sextant.db";
+}
+
+std::unique_ptr<Store> Store::open(const std::filesystem::path& path, Mode mode,
+                                   bool take_engine_lock) {
+  if (mode == Mode::kReadOnly && !std::filesystem::exists(path))
+    throw Error(ErrorCode::kNotFound,
+                "no database at " + path.string() + " (run an experiment first, or pass --db)");
+  std::unique_ptr<SQLite::Database> db;
+  try {
+    int flags = mode == Mode::kReadOnly ? SQLite::OPEN_READONLY
+                                        : (SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db = std::make_unique<SQLite::Database>(path, flags, 5000);
+  } catch (const std::exception& e) {
+    throw Error(ErrorCode::kUnavailable, "cannot open database " + path.string() + ": " + e.what());
+  }
+  int lock_fd = -1;
+  if (mode == Mode::kReadWrite && take_engine_lock) lock_fd = take_lock(path);
+  std::unique_ptr<Store> store(new Store(path, std::move(db), lock_fd));
+  guarded("opening " + path.string(), [&] {
+    if (mode == Mode::kReadWrite) {
+      store->db_->exec("PRAGMA journal_mode=WAL");
+      // NORMAL is durable against a killed process in WAL mode (only power loss can drop the
+      // last commits), and keeps a commit far below a millisecond.
+      store->db_->exec("PRAGMA synchronous=NORMAL");
+      store->db_->exec("PRAGMA foreign_keys=ON");
+      store->migrate();
+    }
+    int version = store->schema_version();
+    if (version > kSchemaVersion)
+      throw Error(ErrorCode::kConflict, path.string() + " has schema version " +
+                                            std::to_string(version) + ", newer than this sextant (" +
+                                            std::to_string(kSchemaVersion) + "); upgrade sextant");
+  });
+  return store;
+}
+
+Store::Store(std::filesystem::path path, std::unique_ptr<SQLite::Database> db, int lock_fd)
+    : path_(std::move(path)), db_(std::move(db)), lock_fd_(lock_fd) {}
+
+Store::~Store() {
+  db_.reset();  // close SQLite before dropping our descriptor of the same file
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+int Store::schema_version() const {
+  return guarded("reading schema version", [&] {
+    return db_->execAndGet("PRAGMA user_version").getInt();
+  });
+}
+
+void Store::migrate() {
+  int version = schema_version();
+  for (int v = version; v < kMigrationCount && v < kSchemaVersion; ++v) {
+    SQLite::Transaction tx(*db_);
+    db_->exec(kMigrations[v]);
+    db_->exec("PRAGMA user_version = " + std::to_string(v + 1));
+    tx.commit();
+  }
+}
+
+void Store::begin() {
+  if (transaction_depth_++ == 0) guarded("begin", [&] { db_->exec("BEGIN IMMEDIATE"); });
+}
+
+void Store::commit() {
+  if (--transaction_depth_ == 0) guarded("commit", [&] { db_->exec("COMMIT"); });
+}
+
+void Store::rollback() {
+  if (--transaction_depth_ == 0) {
+    try {
+      db_->exec("ROLLBACK");
+    } catch (...) {
+      // The original exception is more useful than a failed rollback.
+    }
+  }
+}
+
+void Store::insert_experiment(const ExperimentRecord& r) {
+  guarded("storing experiment " + r.name, [&] {
+    SQLite::Statement q(*db_,
+                        "INSERT INTO experiments (name, spec, status, source_file, code_dir, "
+                        "runs_dir, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)");
+    q.bind(1, r.name);
+    q.bind(2, r.spec.dump());
+    q.bind(3, r.status.dump());
+    q.bind(4, r.source_file);
+    q.bind(5, r.code_dir);
+    q.bind(6, r.runs_dir);
+    q.bind(7, r.created_at);
+    q.bind(8, r.updated_at);
+    q.exec();
+  });
+}
+
+void Store::update_experiment_spec(const std::string& name, const json& spec) {
+  guarded("updating experiment " + name, [&] {
+    SQLite::Statement q(*db_, "UPDATE experiments SET spec=?, updated_at=? WHERE name=?");
+    q.bind(1, spec.dump());
+    q.bind(2, now_seconds());
+    q.bind(3, name);
+    if (q.exec() == 0) throw Error(ErrorCode::kNotFound, "experiment " + name + " not found");
+  });
+}
+
+void Store::update_experiment_status(const std::string& name, const json& status) {
+  guarded("updating experiment " + name, [&] {
+    SQLite::Statement q(*db_, "UPDATE experiments SET status=?, updated_at=? WHERE name=?");
+    q.bind(1, status.dump());
+    q.bind(2, now_seconds());
+    q.bind(3, name);
+    if (q.exec() == 0) throw Error(ErrorCode::kNotFound, "experiment " + name + " not found");
+  });
+}
+
+std::optional<ExperimentRecord> Store::find_experiment(const std::string& name) const {
+  return guarded("reading experiment " + name, [&]() -> std::optional<ExperimentRecord> {
+    SQLite::Statement q(*db_,
+                        "SELECT name, spec, status, source_file, code_dir, runs_dir, created_at, updated_at "
+                        "FROM experiments WHERE name=?");
+    q.bind(1, name);
+    if (!q.executeStep()) return std::nullopt;
+    return experiment_from_row(q);
+  });
+}
+
+std::vector<ExperimentRecord> Store::list_experiments() const {
+  return guarded("listing experiments", [&] {
+    SQLite::Statement q(*db_,
+                        "SELECT name, spec, status, source_file, code_dir, runs_dir, created_at, updated_at "
+                        "FROM experiments ORDER BY created_at, name");
+    std::vector<ExperimentRecord> out;
+    while (q.executeStep()) out.push_back(experiment_from_row(q));
+    return out;
+  });
+}
+
+namespace {
+void bind_trial_mutable(SQLite::Statement& q, const Trial& t, int first) {
+  q.bind(first + 0, to_string(t.state));
+  q.bind(first + 1, t.reason);
+  q.bind(first + 2, t.message);
+  q.bind(first + 3, observation_to_json(t.observation).dump());
+  if (t.objective)
+    q.bind(first + 4, *t.objective);
+  else
+    q.bind(first + 4);
+  q.bind(first + 5, t.objective_text);
+  q.bind(first + 6, t.started_at);
+  q.bind(first + 7, t.completed_at);
+  q.bind(first + 8, t.runner_handle);
+}
+}  // namespace
+
+void Store::insert_trial(const Trial& t) {
+  guarded("storing trial " + t.name, [&] {
+    SQLite::Statement q(*db_,
+                        "INSERT INTO trials (state, reason, message, observation, objective, "
+                        "objective_text, started_at, completed_at, runner_handle, name, "
+                        "experiment, sequence, assignment, labels, created_at, report_token) "
+                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    bind_trial_mutable(q, t, 1);
+    q.bind(10, t.name);
+    q.bind(11, t.experiment);
+    q.bind(12, static_cast<int64_t>(t.sequence));
+    q.bind(13, assignment_to_json(t.assignment).dump());
+    q.bind(14, json(t.labels).dump());
+    q.bind(15, t.created_at);
+    q.bind(16, t.report_token);
+    q.exec();
+  });
+}
+
+void Store::update_trial(const Trial& t) {
+  guarded("updating trial " + t.name, [&] {
+    SQLite::Statement q(*db_,
+                        "UPDATE trials SET state=?, reason=?, message=?, observation=?, "
+                        "objective=?, objective_text=?, started_at=?, completed_at=?, "
+                        "runner_handle=? WHERE name=?");
+    bind_trial_mutable(q, t, 1);
+    q.bind(10, t.name);
+    if (q.exec() == 0) throw Error(ErrorCode::kNotFound, "trial " + t.name + " not found");
+  });
+}
+
+std::optional<Trial> Store::find_trial(const std::string& name) const {
+  return guarded("reading trial " + name, [&]() -> std::optional<Trial> {
+    SQLite::Statement q(*db_, std::string("SELECT ") + kTrialColumns + " FROM trials WHERE name=?");
+    q.bind(1, name);
+    if (!q.executeStep()) return std::nullopt;
+    return trial_from_row(q);
+  });
+}
+
+std::vector<Trial> Store::list_trials(const std::string& experiment) const {
+  return guarded("listing trials of " + experiment, [&] {
+    SQLite::Statement q(*db_, std::string("SELECT ") + kTrialColumns +
+                                  " FROM trials WHERE experiment=? ORDER BY sequence");
+    q.bind(1, experiment);
+    std::vector<Trial> out;
+    while (q.executeStep()) out.push_back(trial_from_row(q));
+    return out;
+  });
+}
+
+void Store::put_observations(const std::vector<ObservationPoint>& points) {
+  if (points.empty()) return;
+  guarded("storing observations", [&] {
+    transaction([&] {
+      SQLite::Statement q(*db_,
+                          "INSERT INTO observations (trial, metric, step, value, time) "
+                          "VALUES (?,?,?,?,?) ON CONFLICT (trial, metric, step) DO UPDATE SET "
+                          "value=excluded.value, time=excluded.time");
+      for (const auto& p : points) {
+        q.bind(1, p.trial);
+        q.bind(2, p.metric);
+        q.bind(3, static_cast<int64_t>(p.step));
+        q.bind(4, p.value);
+        q.bind(5, p.time);
+        q.exec();
+        q.reset();
+      }
+    });
+  });
+}
+
+namespace {
+std::vector<ObservationPoint> read_points(SQLite::Statement& q) {
+  std::vector<ObservationPoint> out;
+  while (q.executeStep())
+    out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
+                   q.getColumn(2).getInt64(), q.getColumn(3).getString(),
+                   q.getColumn(4).getDouble()});
+  return out;
+}
+}  // namespace
+
+std::vector<ObservationPoint> Store::observations(const std::string& trial) const {
+  return guarded("reading observations of " + trial, [&] {
+    SQLite::Statement q(*db_,
+                        "SELECT trial, metric, step, value, time FROM observations WHERE trial=? "
+                        "ORDER BY metric, step");
+    q.bind(1, trial);
+    return read_points(q);
+  });
+}
+
+std::vector<ObservationPoint> Store::observations_of_experiment(const std::string& experiment) const {
+  return guarded("reading observations of " + experiment, [&] {
+    SQLite::Statement q(*db_,
+                        "SELECT o.trial, o.metric, o.step, o.value, o.time FROM observations o "
+                        "JOIN trials t ON t.name = o.trial WHERE t.experiment=? "
+                        "ORDER BY t.sequence, o.metric, o.step");
+    q.bind(1, experiment);
+    return read_points(q);
+  });
+}
+
+void Store::delete_observations(const std::string& trial) {
+  guarded("deleting observations of " + trial, [&] {
+    SQLite::Statement q(*db_, "DELETE FROM observations WHERE trial=?");
+    q.bind(1, trial);
+    q.exec();
+  });
+}
+
+void Store::add_event(const std::string& experiment, const std::string& trial,
+                      const std::string& type, const std::string& message) {
+  guarded("storing event", [&] {
+    SQLite::Statement q(*db_,
+                        "INSERT INTO events (experiment, trial, time, type, message) "
+                        "VALUES (?,?,?,?,?)");
+    q.bind(1, experiment);
+    q.bind(2, trial);
+    q.bind(3, now_seconds());
+    q.bind(4, type);
+    q.bind(5, message);
+    q.exec();
+  });
+}
+
+std::vector<EventRecord> Store::events(const std::string& experiment, int64_t after_id) const {
+  return guarded("reading events", [&] {
+    SQLite::Statement q(*db_,
+                        "SELECT id, experiment, trial, time, type, message FROM events "
+                        "WHERE experiment=? AND id>? ORDER BY id");
+    q.bind(1, experiment);
+    q.bind(2, static_cast<int64_t>(after_id));
+    std::vector<EventRecord> out;
+    while (q.executeStep())
+      out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(),
+                     q.getColumn(2).getString(), q.getColumn(3).getDouble(),
+                     q.getColumn(4).getString(), q.getColumn(5).getString()});
+    return out;
+  });
+}
+
+void Store::put_algorithm_state(const std::string& experiment, const std::string& state) {
+  guarded("storing algorithm state", [&] {
+    SQLite::Statement q(*db_,
+                        "INSERT INTO algorithm_state (experiment, state, updated_at) VALUES (?,?,?) "
+                        "ON CONFLICT (experiment) DO UPDATE SET state=excluded.state, "
+                        "updated_at=excluded.updated_at");
+    q.bind(1, experiment);
+    q.bind(2, state);
+    q.bind(3, now_seconds());
+    q.exec();
+  });
+}
+
+std::optional<std::string> Store::algorithm_state(const std::string& experiment) const {
+  return guarded("reading algorithm state", [&]() -> std::optional<std::string> {
+    SQLite::Statement q(*db_, "SELECT state FROM algorithm_state WHERE experiment=?");
+    q.bind(1, experiment);
+    if (!q.executeStep()) return std::nullopt;
+    return q.getColumn(0).getString();
+  });
+}
+
+}  // namespace sextant::engine

@@ -1,0 +1,258 @@
+// Turning a TrialLaunch into what to exec: command, environment, directory, limits, collector.
+#include "trials/local/launch_plan.hpp"
+
+#include <unistd.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <system_error>
+
+#include "engine/error.hpp"
+#include "trials/template/primary_container.hpp"
+#include "trials/template/render.hpp"
+
+extern char** environ;
+
+namespace sextant::trials {
+namespace {
+
+using engine::CollectorKind;
+
+const char* collector_name(CollectorKind kind) {
+  switch (kind) {
+    case CollectorKind::kStdOut: return "StdOut";
+    case CollectorKind::kFile: return "File";
+    case CollectorKind::kTensorFlowEvent: return "TensorFlowEvent";
+    case CollectorKind::kPrometheusMetric: return "PrometheusMetric";
+    case CollectorKind::kCustom: return "Custom";
+    case CollectorKind::kPush: return "Push";
+  }
+  return "unknown";
+}
+
+// An ordered environment where a later set() replaces an earlier value in place.
+class Environment {
+ public:
+  void set(const std::string& name, const std::string& value) {
+    auto it = index_.find(name);
+    if (it != index_.end()) {
+      vars_[it->second].second = value;
+      return;
+    }
+    index_[name] = vars_.size();
+    vars_.emplace_back(name, value);
+  }
+  void erase(const std::string& name) {
+    auto it = index_.find(name);
+    if (it == index_.end()) return;
+    vars_[it->second].first.clear();  // tombstone; skipped on output
+    index_.erase(it);
+  }
+  const std::string* get(const std::string& name) const {
+    auto it = index_.find(name);
+    return it == index_.end() ? nullptr : &vars_[it->second].second;
+  }
+  std::vector<std::string> entries() const {
+    std::vector<std::string> out;
+    out.reserve(vars_.size());
+    for (const auto& [name, value] : vars_)
+      if (!name.empty()) out.push_back(name + "=" + value);
+    return out;
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> vars_;
+  std::map<std::string, size_t> index_;
+};
+
+bool is_path_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ||
+         c == '/';
+}
+
+bool executable_file(const std::filesystem::path& p) {
+  std::error_code ec;
+  return std::filesystem::is_regular_file(p, ec) && ::access(p.c_str(), X_OK) == 0;
+}
+
+std::string resolve_program(const std::string& program, const std::filesystem::path& code_dir,
+                            const Environment& env) {
+  if (program.empty()) return program;
+  if (program.front() == '/') return program;
+  if (program.find('/') != std::string::npos) return (code_dir / program).lexically_normal().string();
+  const std::string* path = env.get("PATH");
+  std::string search = path ? *path : "/usr/local/bin:/usr/bin:/bin";
+  size_t start = 0;
+  while (start <= search.size()) {
+    size_t end = search.find(':', start);
+    if (end == std::string::npos) end = search.size();
+    std::string dir = search.substr(start, end - start);
+    std::filesystem::path candidate =
+        (dir.empty() ? std::filesystem::path(".") : std::filesystem::path(dir)) / program;
+    if (candidate.is_relative()) candidate = code_dir / candidate;
+    if (executable_file(candidate)) return candidate.string();
+    start = end + 1;
+  }
+  return program;  // execve() then reports "no such file: <program>"
+}
+
+std::vector<std::string> metric_names(const engine::ObjectiveSpec& objective) {
+  std::vector<std::string> names;
+  if (!objective.objective_metric_name.empty()) names.push_back(objective.objective_metric_name);
+  for (const auto& n : objective.additional_metric_names)
+    if (!n.empty() && n != objective.objective_metric_name) names.push_back(n);
+  return names;
+}
+
+}  // namespace
+
+std::shared_ptr<const TextMetricsParser> ParserCache::text(const std::vector<std::string>& names,
+                                                           const std::vector<std::string>& filters) {
+  std::string key;
+  for (const auto& n : names) key += n + '\x1f';
+  key += '\x1e';
+  for (const auto& f : filters) key += f + '\x1f';
+  std::lock_guard lock(mutex_);
+  auto& slot = text_[key];
+  if (!slot) slot = std::make_shared<const TextMetricsParser>(names, filters);
+  return slot;
+}
+
+std::string rewrite_container_path(const std::string& text, const std::string& from,
+                                   const std::string& to) {
+  if (from.empty() || text.find(from) == std::string::npos) return text;
+  std::string out;
+  size_t pos = 0;
+  while (true) {
+    size_t at = text.find(from, pos);
+    if (at == std::string::npos) break;
+    size_t after = at + from.size();
+    bool starts = at == 0 || !is_path_char(text[at - 1]);
+    bool ends = after == text.size() || text[after] == '/' || !is_path_char(text[after]);
+    out.append(text, pos, at - pos);
+    out += (starts && ends) ? to : from;
+    pos = after;
+  }
+  out.append(text, pos, std::string::npos);
+  return out;
+}
+
+std::filesystem::path local_metrics_path(const std::filesystem::path& trial_dir,
+                                         const std::string& container_path) {
+  const std::string field = "spec.metricsCollectorSpec.source.fileSystemPath.path";
+  if (container_path.empty() || container_path.front() != '/')
+    throw Error(ErrorCode::kInvalidArgument,
+                "must be an absolute path, found '" + container_path + "'", field);
+  std::filesystem::path relative = std::filesystem::path(container_path).relative_path();
+  for (const auto& part : relative)
+    if (part == "..")
+      throw Error(ErrorCode::kInvalidArgument,
+                  "must not contain '..' (it is mapped under the trial directory), found '" +
+                      container_path + "'",
+                  field);
+  return (trial_dir / "metrics" / relative).lexically_normal();
+}
+
+LaunchPlan plan_launch(const engine::TrialLaunch& launch, const LocalRunnerOptions& options,
+                       ParserCache& parsers) {
+  if (!launch.spec)
+    throw Error(ErrorCode::kInternal, "trial " + launch.trial + " was launched without its spec");
+  const engine::ExperimentSpec& spec = *launch.spec;
+  const auto& collector = spec.metrics_collector;
+  LaunchPlan plan;
+  plan.collector = collector.kind;
+  switch (collector.kind) {
+    case CollectorKind::kStdOut:
+    case CollectorKind::kFile:
+    case CollectorKind::kPush:
+      break;
+    default:
+      throw Error(ErrorCode::kInvalidArgument,
+                  std::string("collector kind ") + collector_name(collector.kind) +
+                      " is not supported for local trials (use StdOut, File or Push)",
+                  "spec.metricsCollectorSpec.collector.kind");
+  }
+
+  nlohmann::json object = render_trial_object(spec, launch.trial, launch.assignment);
+  PrimaryContainer container =
+      primary_container(object, spec.trial_template.primary_container_name);
+  plan.notes = std::move(container.notes);
+  plan.deadline_seconds = container.active_deadline_seconds;
+
+  const std::vector<std::string> names = metric_names(spec.objective);
+  std::string container_metrics_path;
+  if (collector.kind == CollectorKind::kStdOut) {
+    plan.text_parser = parsers.text(names, collector.filters);
+  } else if (collector.kind == CollectorKind::kFile) {
+    container_metrics_path = collector.file_path.empty() ? "/var/log/katib/metrics.log"
+                                                         : collector.file_path;
+    plan.metrics_is_directory = collector.file_path_kind == "Directory";
+    plan.metrics_path = local_metrics_path(launch.trial_dir, container_metrics_path);
+    std::error_code ec;
+    std::filesystem::create_directories(
+        plan.metrics_is_directory ? plan.metrics_path : plan.metrics_path.parent_path(), ec);
+    if (ec)
+      throw Error(ErrorCode::kUnavailable, "cannot create the directory for the metrics file " +
+                                               plan.metrics_path.string() + ": " + ec.message());
+    if (collector.format == engine::FileFormat::kJson)
+      plan.json_parser = std::make_shared<const JsonLinesParser>(names);
+    else
+      plan.text_parser = parsers.text(names, collector.filters);
+    while (container_metrics_path.size() > 1 && container_metrics_path.back() == '/')
+      container_metrics_path.pop_back();
+  }
+  auto localize = [&](const std::string& text) {
+    return container_metrics_path.empty()
+               ? text
+               : rewrite_container_path(text, container_metrics_path, plan.metrics_path.string());
+  };
+
+  Environment env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string entry = *e;
+    size_t eq = entry.find('=');
+    if (eq == std::string::npos || eq == 0) continue;
+    env.set(entry.substr(0, eq), entry.substr(eq + 1));
+  }
+  // A parent that is itself a trial must not leak its own trial's identity or secrets.
+  for (const char* name : {"SEXTANT_EXPERIMENT", "SEXTANT_TRIAL", "KATIB_TRIAL_NAME",
+                           "SEXTANT_TRIAL_DIR", "SEXTANT_ARTIFACT_DIR", "SEXTANT_REPORT_URL",
+                           "SEXTANT_REPORT_TOKEN", "SEXTANT_METRICS_FILE"})
+    env.erase(name);
+  for (const auto& var : container.env) env.set(var.name, localize(var.value));
+  env.set("SEXTANT_EXPERIMENT", launch.experiment);
+  env.set("SEXTANT_TRIAL", launch.trial);
+  env.set("KATIB_TRIAL_NAME", launch.trial);
+  env.set("SEXTANT_TRIAL_DIR", launch.trial_dir.string());
+  env.set("SEXTANT_ARTIFACT_DIR", launch.artifact_dir.string());
+  if (!launch.report_url.empty()) env.set("SEXTANT_REPORT_URL", launch.report_url);
+  if (!launch.report_token.empty()) env.set("SEXTANT_REPORT_TOKEN", launch.report_token);
+  if (!plan.metrics_path.empty()) env.set("SEXTANT_METRICS_FILE", plan.metrics_path.string());
+  if (!options.report_python_path.empty()) {
+    const std::string* existing = env.get("PYTHONPATH");
+    env.set("PYTHONPATH", options.report_python_path +
+                              (existing && !existing->empty() ? ":" + *existing : ""));
+  }
+
+  std::filesystem::path code_dir = spec.code_dir;
+  if (code_dir.empty()) {
+    std::error_code ec;
+    code_dir = std::filesystem::current_path(ec);
+  }
+  plan.spawn.cwd = code_dir;
+  if (!container.working_dir.empty()) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(container.working_dir, ec))
+      plan.spawn.cwd = container.working_dir;
+    else
+      plan.notes.push_back("workingDir " + container.working_dir +
+                           " does not exist on this host; running in " + code_dir.string());
+  }
+
+  for (auto& arg : container.command) plan.spawn.argv.push_back(localize(arg));
+  plan.spawn.exec_path = resolve_program(plan.spawn.argv.front(), code_dir, env);
+  plan.spawn.env = env.entries();
+  return plan;
+}
+
+}  // namespace sextant::trials

@@ -1,0 +1,50 @@
+// Katib's TEXT metrics format: name=value lines (or the spec's filters) to metric reports.
+#pragma once
+
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/ports/trial_runner.hpp"
+
+namespace sextant::trials {
+
+// Katib's default filter (katib.md section 5.3), exact.
+inline constexpr const char* kDefaultMetricsFilter =
+    R"(([\w|-]+)\s*=\s*([+-]?\d*(\.\d+)?([Ee][+-]?\d+)?))";
+
+// Parses lines the way Katib's file/stdout collector does (katib.md section 5.3):
+// - a line is looked at only if it contains one of the requested metric names as a substring
+//   (so ordinary output costs a few memchr-speed searches, never a regex);
+// - a leading RFC 3339 token (up to the first space) sets the report's time; otherwise time is 0
+//   (the caller stamps the arrival time);
+// - every filter (default: kDefaultMetricsFilter) is applied with find-all; group 1, trimmed,
+//   must equal a requested name exactly; group 2, trimmed, is the value.
+// Values: with the default filter, empty values and values that are not finite numbers are
+// dropped (Katib would store "" or "+" and fail later). With custom filters any non-empty value
+// is kept verbatim: DARTS, for one, reports its genotype as "Genotype(normal=[...], ...)".
+// Regexes are compiled once, in the constructor; filters are RE2 syntax (regex_dialect.hpp).
+// step is never set: TEXT lines carry none. Throws sextant::Error for a filter that does not
+// compile, naming spec.metricsCollectorSpec.source.filter.metricsFormat[i].
+class TextMetricsParser {
+ public:
+  TextMetricsParser(std::vector<std::string> metric_names, std::vector<std::string> filters);
+
+  // Appends what one line (without its newline) reports; `trial` is left empty.
+  void parse_line(std::string_view line, std::vector<engine::MetricReport>& out) const;
+  std::vector<engine::MetricReport> parse_line(std::string_view line) const;
+
+  const std::vector<std::string>& metric_names() const { return metric_names_; }
+  bool custom_filters() const { return custom_filters_; }
+
+ private:
+  std::vector<std::string> metric_names_;
+  std::vector<std::regex> regexes_;
+  bool custom_filters_ = false;
+};
+
+// True when `text` is a finite number in full (strtod syntax: "1", ".98", "-7.53e-05", "1E0").
+bool is_finite_number(std::string_view text);
+
+}  // namespace sextant::trials
