@@ -10,12 +10,26 @@ namespace sextant::algorithms {
 
 namespace {
 
-// Relative slack for "is this a whole number of steps": absorbs binary rounding of decimal
-// steps (0.3 / 0.1 = 2.9999999999999996) without admitting a real extra point.
-constexpr double kTolerance = 1e-9;
+constexpr double kEpsilon = 2.220446049250313e-16;
+
+// Slack for "x is a whole number" when x came from decimals parsed into binary: a few ulps of x
+// (a decimal and its scaling by 10^d are each off by at most one) plus a tiny absolute part,
+// so that 333333333.33 (a third scaled by 10^9) is not taken for a whole number.
+double rounding_slack(double x) {
+  return 1e-9 + 8 * kEpsilon * std::fabs(x);
+}
+
+// Decimal scaling stops here: beyond it a few ulps approach the fractions it must tell apart.
+constexpr double kMaxScaled = 1e12;
 
 bool near_whole(double x) {
-  return std::fabs(x - std::nearbyint(x)) <= kTolerance * std::max(1.0, std::fabs(x));
+  return std::fabs(x - std::nearbyint(x)) <= rounding_slack(x);
+}
+
+// Whole steps from 0 to `steps`, keeping the last one when rounding alone put it short
+// (0.3 / 0.1 = 2.9999999999999996).
+double whole_steps(double steps) {
+  return std::floor(steps + rounding_slack(steps));
 }
 
 }  // namespace
@@ -24,8 +38,8 @@ std::optional<SteppedRange> SteppedRange::of(const engine::ParameterSpec& spec) 
   if (!spec.is_numeric_range()) return std::nullopt;
   SteppedRange range;
   if (spec.type == engine::ParameterType::kInt) {
-    range.min_ = std::ceil(spec.min - kTolerance);
-    range.max_ = std::floor(spec.max + kTolerance);
+    range.min_ = std::ceil(spec.min - rounding_slack(spec.min));
+    range.max_ = std::floor(spec.max + rounding_slack(spec.max));
     range.step_ = spec.step > 0 ? std::max(1.0, std::nearbyint(spec.step)) : 1.0;
   } else {
     if (!(spec.step > 0) || !std::isfinite(spec.step)) return std::nullopt;
@@ -35,23 +49,24 @@ std::optional<SteppedRange> SteppedRange::of(const engine::ParameterSpec& spec) 
   }
   if (!std::isfinite(range.min_) || !std::isfinite(range.max_) || !(range.min_ <= range.max_))
     return std::nullopt;
-  const double steps = (range.max_ - range.min_) / range.step_;
-  range.count_ = std::floor(steps + kTolerance * std::max(1.0, steps)) + 1;
-
   // Short decimals (0.05, 1.25, 3) let every point be one exact integer divided by 10^d,
   // which is the double closest to the decimal the user means.
   double scale = 1;
   for (int decimals = 0; decimals <= 15; ++decimals, scale *= 10) {
     const double a = range.min_ * scale;
     const double b = range.step_ * scale;
-    if (std::fabs(a) >= kMaxAxisPoints || std::fabs(b) >= kMaxAxisPoints) break;
-    if (near_whole(a) && near_whole(b)) {
+    if (std::fabs(a) >= kMaxScaled || std::fabs(b) >= kMaxScaled) break;
+    if (near_whole(a) && near_whole(b) && std::nearbyint(b) >= 1) {
       range.scaled_min_ = std::nearbyint(a);
       range.scaled_step_ = std::nearbyint(b);
       range.scale_ = scale;
       break;
     }
   }
+  const double steps = range.scale_ > 0
+                           ? (range.max_ * range.scale_ - range.scaled_min_) / range.scaled_step_
+                           : (range.max_ - range.min_) / range.step_;
+  range.count_ = whole_steps(steps) + 1;
   return range;
 }
 
@@ -76,10 +91,11 @@ double SteppedRange::nearest_index(double value) const {
 }
 
 std::optional<uint64_t> SteppedRange::index_of(double value) const {
-  const double slack = 1e-6 * step_;
+  // A millionth of a step, or the rounding of a value written with more digits than needed.
+  const double slack = 1e-6 * step_ + 8 * kEpsilon * std::fabs(value);
   if (value < min_ - slack || value > max_ + slack) return std::nullopt;
   const double k = nearest_index(value);
-  if (std::fabs(at(k) - value) > slack + kTolerance * std::fabs(value)) return std::nullopt;
+  if (std::fabs(at(k) - value) > slack) return std::nullopt;
   return static_cast<uint64_t>(k);
 }
 
@@ -99,7 +115,9 @@ std::optional<Axis> Axis::of(const engine::ParameterSpec& spec) {
   return axis;
 }
 
-uint64_t Axis::size() const { return range_ ? range_->size() : list_.size(); }
+uint64_t Axis::size() const {
+  return range_ ? range_->size() : list_.size();
+}
 
 std::string Axis::value(uint64_t k) const {
   if (range_) return engine::format_parameter_value(spec_, range_->at(static_cast<double>(k)));

@@ -33,7 +33,7 @@ class SteppedRange {
   // The number of points when it is at most kMaxAxisPoints; otherwise kMaxAxisPoints.
   uint64_t size() const;
 
-  double at(double k) const;            // point k, clamped into [min, max]
+  double at(double k) const;                 // point k, clamped into [min, max]
   double nearest_index(double value) const;  // index of the closest point
   // The index of `value` when it is one of the points (within rounding), else nullopt.
   std::optional<uint64_t> index_of(double value) const;

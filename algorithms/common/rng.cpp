@@ -8,7 +8,9 @@
 namespace sextant::algorithms {
 
 namespace {
-uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+uint64_t rotl(uint64_t x, int k) {
+  return (x << k) | (x >> (64 - k));
+}
 }  // namespace
 
 uint64_t splitmix64(uint64_t x) {
@@ -50,9 +52,13 @@ uint64_t Rng::next() {
   return result;
 }
 
-double Rng::uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+double Rng::uniform() {
+  return static_cast<double>(next() >> 11) * 0x1.0p-53;
+}
 
-double Rng::uniform_open() { return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53; }
+double Rng::uniform_open() {
+  return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53;
+}
 
 uint64_t Rng::below(uint64_t n) {
   // Lemire's multiply-and-reject: unbiased, and almost never loops.
@@ -68,6 +74,8 @@ uint64_t Rng::below(uint64_t n) {
   return static_cast<uint64_t>(m >> 64);
 }
 
-double Rng::normal() { return normal_quantile(uniform_open()); }
+double Rng::normal() {
+  return normal_quantile(uniform_open());
+}
 
 }  // namespace sextant::algorithms

@@ -29,10 +29,10 @@ class Rng {
   result_type operator()() { return next(); }
 
   uint64_t next();
-  double uniform();       // [0, 1), 53 random bits
-  double uniform_open();  // (0, 1): safe to pass to a log or a quantile function
+  double uniform();            // [0, 1), 53 random bits
+  double uniform_open();       // (0, 1): safe to pass to a log or a quantile function
   uint64_t below(uint64_t n);  // uniform in [0, n) without modulo bias; n must be > 0
-  double normal();        // standard normal, by inversion (one uniform per draw)
+  double normal();             // standard normal, by inversion (one uniform per draw)
 
  private:
   uint64_t s_[4];

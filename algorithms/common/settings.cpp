@@ -61,16 +61,14 @@ std::optional<int64_t> integer_setting(const engine::AlgorithmSpec& algorithm,
 
 void check_random_state(const engine::AlgorithmSpec& algorithm,
                         std::vector<engine::SpecProblem>& problems) {
-  check_integer_setting(algorithm, kRandomState, 0, std::numeric_limits<int64_t>::max(),
-                        problems);
+  check_integer_setting(algorithm, kRandomState, 0, std::numeric_limits<int64_t>::max(), problems);
 }
 
 std::optional<uint64_t> random_state(const engine::AlgorithmSpec& algorithm) {
   auto value = integer_setting(algorithm, kRandomState);
   if (!value) return std::nullopt;
   if (*value < 0)
-    throw Error(ErrorCode::kInvalidArgument, "random_state must be an integer >= 0",
-                kSettingsPath);
+    throw Error(ErrorCode::kInvalidArgument, "random_state must be an integer >= 0", kSettingsPath);
   return static_cast<uint64_t>(*value);
 }
 

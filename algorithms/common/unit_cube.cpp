@@ -35,10 +35,10 @@ std::vector<engine::SpecProblem> log_scale_problems(const engine::SearchSpace& s
   for (size_t i = 0; i < space.parameters.size(); ++i) {
     const auto& p = space.parameters[i];
     if (p.is_numeric_range() && is_log(p.distribution) && !(p.min > 0))
-      problems.push_back({parameter_path(i, "min"),
-                          std::string(engine::to_string(p.distribution)) +
-                              " needs min > 0 (it samples ln(value)); found " +
-                              engine::format_double(p.min)});
+      problems.push_back(
+          {parameter_path(i, "min"), std::string(engine::to_string(p.distribution)) +
+                                         " needs min > 0 (it samples ln(value)); found " +
+                                         engine::format_double(p.min)});
   }
   return problems;
 }
@@ -121,12 +121,13 @@ std::string UnitCube::value_at(size_t i, double u) const {
 
 engine::Assignment UnitCube::assignment_at(const std::vector<double>& point) const {
   if (point.size() != dims_.size())
-    throw Error(ErrorCode::kInternal, "a point of the unit cube has " +
-                                          std::to_string(point.size()) + " coordinates; the space has " +
-                                          std::to_string(dims_.size()) + " parameters");
+    throw Error(ErrorCode::kInternal,
+                "a point of the unit cube has " + std::to_string(point.size()) +
+                    " coordinates; the space has " + std::to_string(dims_.size()) + " parameters");
   engine::Assignment out;
   out.reserve(dims_.size());
-  for (size_t i = 0; i < dims_.size(); ++i) out.push_back({dims_[i].spec.name, value_at(i, point[i])});
+  for (size_t i = 0; i < dims_.size(); ++i)
+    out.push_back({dims_[i].spec.name, value_at(i, point[i])});
   return out;
 }
 

@@ -60,8 +60,8 @@ class UnitCube {
   struct Dim {
     engine::ParameterSpec spec;
     bool log_scale = false;
-    double low = 0;   // min on the sampling scale (ln min for log distributions)
-    double high = 0;  // max on the sampling scale
+    double low = 0;                     // min on the sampling scale (ln min for log distributions)
+    double high = 0;                    // max on the sampling scale
     std::optional<SteppedRange> range;  // ints and stepped doubles
     std::optional<Axis> list;           // discrete and categorical
   };

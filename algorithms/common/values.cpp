@@ -29,8 +29,7 @@ std::string canonical_value(const engine::ParameterSpec& spec, const std::string
   return engine::format_double(*number);
 }
 
-std::string assignment_key(const engine::SearchSpace& space,
-                           const engine::Assignment& assignment) {
+std::string assignment_key(const engine::SearchSpace& space, const engine::Assignment& assignment) {
   // Unit and record separators cannot occur in a YAML scalar a user would write.
   std::string key;
   for (const auto& parameter : space.parameters) {

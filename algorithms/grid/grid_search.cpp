@@ -18,8 +18,7 @@ Lattice GridSearch::build(const engine::SearchSpace& space) {
         throw Error(ErrorCode::kInvalidArgument,
                     "grid needs a finite set of points for every parameter",
                     parameter_path(i, "step"));
-    throw Error(ErrorCode::kInvalidArgument, "grid needs a finite search space",
-                "spec.parameters");
+    throw Error(ErrorCode::kInvalidArgument, "grid needs a finite search space", "spec.parameters");
   }
   return std::move(*lattice);
 }
@@ -47,7 +46,9 @@ engine::SuggestResult GridSearch::suggest(const std::vector<engine::Trial>& hist
   return result;
 }
 
-std::vector<std::string> GridSearchFactory::known_settings() const { return {kRandomState}; }
+std::vector<std::string> GridSearchFactory::known_settings() const {
+  return {kRandomState};
+}
 
 std::vector<engine::SpecProblem> GridSearchFactory::validate(
     const engine::ExperimentSpec& spec) const {
@@ -63,7 +64,11 @@ std::vector<engine::SpecProblem> GridSearchFactory::validate(
   for (size_t i = 0; i < parameters.size(); ++i) {
     const auto& p = parameters[i];
     if (!p.is_numeric_range()) {
-      points *= static_cast<double>(Axis::of(p) ? Axis::of(p)->size() : 0);
+      auto axis = Axis::of(p);  // none for an empty list: the spec loader reports it
+      if (axis)
+        points *= static_cast<double>(axis->size());
+      else
+        countable = false;
       continue;
     }
     if (p.type == engine::ParameterType::kDouble && p.step == 0) {
@@ -77,9 +82,9 @@ std::vector<engine::SpecProblem> GridSearchFactory::validate(
       continue;
     }
     if (range->point_count() > kMaxAxisPoints) {
-      problems.push_back({parameter_path(i, "step"),
-                          "step " + engine::format_double(range->step()) +
-                              " makes more than 2^53 grid points between min and max"});
+      problems.push_back(
+          {parameter_path(i, "step"), "step " + engine::format_double(range->step()) +
+                                          " makes more than 2^53 grid points between min and max"});
       countable = false;
       continue;
     }
@@ -87,10 +92,10 @@ std::vector<engine::SpecProblem> GridSearchFactory::validate(
   }
   // Beyond 2^53 the count is not exact, but maxTrialCount (an int) is far below it anyway.
   if (countable && spec.max_trial_count && static_cast<double>(*spec.max_trial_count) > points)
-    problems.push_back({"spec.maxTrialCount",
-                        "maxTrialCount (" + std::to_string(*spec.max_trial_count) +
-                            ") is greater than the number of grid points (" +
-                            engine::format_double(points) + ")"});
+    problems.push_back({"spec.maxTrialCount", "maxTrialCount (" +
+                                                  std::to_string(*spec.max_trial_count) +
+                                                  ") is greater than the number of grid points (" +
+                                                  engine::format_double(points) + ")"});
   return problems;
 }
 

@@ -26,8 +26,7 @@ RandomSearch::RandomSearch(const engine::SearchSpace& space, std::optional<uint6
   seed_ = seed ? *seed : random_seed();
 }
 
-engine::SuggestResult RandomSearch::suggest(const std::vector<engine::Trial>& history,
-                                            int count) {
+engine::SuggestResult RandomSearch::suggest(const std::vector<engine::Trial>& history, int count) {
   engine::SuggestResult result;
   std::unordered_set<std::string> seen;
   std::set<uint64_t> used;  // ranks of the lattice points taken, when the space is finite
@@ -95,7 +94,9 @@ void RandomSearch::restore_state(const std::string& state) {
   if (!seed_fixed_) seed_ = *seed;
 }
 
-std::vector<std::string> RandomSearchFactory::known_settings() const { return {kRandomState}; }
+std::vector<std::string> RandomSearchFactory::known_settings() const {
+  return {kRandomState};
+}
 
 std::vector<engine::SpecProblem> RandomSearchFactory::validate(
     const engine::ExperimentSpec& spec) const {

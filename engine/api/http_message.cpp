@@ -9,11 +9,16 @@ namespace sextant::engine {
 
 int http_status_for(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return 400;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kConflict: return 409;
-    case ErrorCode::kUnavailable: return 503;
-    case ErrorCode::kInternal: return 500;
+    case ErrorCode::kInvalidArgument:
+      return 400;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kConflict:
+      return 409;
+    case ErrorCode::kUnavailable:
+      return 503;
+    case ErrorCode::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -32,8 +37,8 @@ HttpResponse error_response(const Error& error) {
   if (!error.field_path().empty()) inner["field"] = error.field_path();
   HttpResponse response;
   response.status = http_status_for(error.code());
-  response.body =
-      nlohmann::json{{"error", inner}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  response.body = nlohmann::json{{"error", inner}}.dump(-1, ' ', false,
+                                                        nlohmann::json::error_handler_t::replace);
   return response;
 }
 

@@ -55,10 +55,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(config_.max_body_bytes);
     stream_.expires_after(kIdleTimeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code ec, size_t) {
-                              self->on_header(ec);
-                            });
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_header(ec); });
   }
 
   void on_header(beast::error_code ec) {
@@ -90,9 +89,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read_error(beast::error_code ec) {
     if (ec == http::error::body_limit) return reject_too_large();
     if (ec == http::error::header_limit) {
-      return send(error_response(431, "invalid_argument",
-                                 "request headers exceed " + std::to_string(kHeaderLimit) + " bytes"),
-                  true, true);
+      return send(
+          error_response(431, "invalid_argument",
+                         "request headers exceed " + std::to_string(kHeaderLimit) + " bytes"),
+          true, true);
     }
     // A clean close between requests, a client gone mid-request, a timeout, a socket error:
     // nobody is left to answer.
@@ -120,7 +120,8 @@ class Session : public std::enable_shared_from_this<Session> {
     std::string_view target(raw_target.data(), raw_target.size());
     size_t question = target.find('?');
     request.target = std::string(target.substr(0, question));
-    if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
+    if (question != std::string_view::npos)
+      request.query = std::string(target.substr(question + 1));
     for (const auto& field : message) {
       std::string name(field.name_string());
       for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -150,10 +151,11 @@ class Session : public std::enable_shared_from_this<Session> {
            close_after);
     }
     stream_.expires_after(kIoTimeout);
-    http::async_write(stream_, *response_,
-                      [self = shared_from_this(), close_after, linger](beast::error_code ec, size_t) {
-                        self->on_write(ec, close_after, linger);
-                      });
+    http::async_write(
+        stream_, *response_,
+        [self = shared_from_this(), close_after, linger](beast::error_code ec, size_t) {
+          self->on_write(ec, close_after, linger);
+        });
   }
 
   static void fill(http::response<http::string_body>& out, HttpResponse in, bool close_after) {
@@ -219,21 +221,23 @@ struct HttpServer::Impl {
   uint16_t port = 0;
 
   void accept() {
-    acceptor->async_accept(asio::make_strand(*ioc), [this](beast::error_code ec, tcp::socket socket) {
-      if (ec == asio::error::operation_aborted) return;
-      if (ec) {
-        // Out of file descriptors and similar: back off instead of spinning on the error.
-        retry_timer->expires_after(std::chrono::milliseconds(50));
-        retry_timer->async_wait([this](beast::error_code wait_ec) {
-          if (!wait_ec) accept();
-        });
-        return;
-      }
-      beast::error_code ignored;
-      socket.set_option(tcp::no_delay(true), ignored);
-      std::make_shared<Session>(std::move(socket), config)->start();
-      accept();
-    });
+    acceptor->async_accept(asio::make_strand(*ioc),
+                           [this](beast::error_code ec, tcp::socket socket) {
+                             if (ec == asio::error::operation_aborted) return;
+                             if (ec) {
+                               // Out of file descriptors and similar: back off instead of spinning
+                               // on the error.
+                               retry_timer->expires_after(std::chrono::milliseconds(50));
+                               retry_timer->async_wait([this](beast::error_code wait_ec) {
+                                 if (!wait_ec) accept();
+                               });
+                               return;
+                             }
+                             beast::error_code ignored;
+                             socket.set_option(tcp::no_delay(true), ignored);
+                             std::make_shared<Session>(std::move(socket), config)->start();
+                             accept();
+                           });
   }
 
   void run_thread() {
@@ -280,19 +284,22 @@ HttpServer::HttpServer(std::string bind_address, uint16_t port, HttpHandler hand
   }
 }
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  stop();
+}
 
-uint16_t HttpServer::port() const { return impl_->port; }
+uint16_t HttpServer::port() const {
+  return impl_->port;
+}
 
 void HttpServer::stop() {
-  if (impl_->stopped.exchange(true)) return;
   for (const auto& thread : impl_->threads) {
     if (thread.get_id() == std::this_thread::get_id()) {
-      // Joining ourselves would deadlock; this is a programming error in the caller.
-      std::cerr << "sextant: HttpServer::stop() called from its own handler\n";
-      std::terminate();
+      // Joining our own thread would deadlock.
+      throw Error(ErrorCode::kInternal, "HttpServer::stop() called from its own handler");
     }
   }
+  if (impl_->stopped.exchange(true)) return;
   impl_->ioc->stop();
   for (auto& thread : impl_->threads) thread.join();
   impl_->threads.clear();

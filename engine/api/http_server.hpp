@@ -10,9 +10,13 @@
 
 namespace sextant::engine {
 
+// Loopback only, unless the user asks for more (DESIGN.md section 3).
+inline constexpr const char* kDefaultBindAddress = "127.0.0.1";
+
 // Serves every request with one handler (usually a Router's handle()), on `threads` threads of
 // its own, from construction until stop() or destruction.
-// - Binds bind_address:port (port 0 picks a free one, see port()); "127.0.0.1" unless told.
+// - Binds bind_address:port (port 0 picks a free one, see port()); pass kDefaultBindAddress
+//   unless the user chose another address.
 //   Throws Error(kInvalidArgument) for a bad address, Error(kUnavailable) when it cannot listen.
 // - Keep-alive per HTTP/1.1 (and "Connection: close" honoured); "Expect: 100-continue" answered.
 // - A request whose body exceeds max_body_bytes gets 413 as soon as its headers show it (the

@@ -108,14 +108,18 @@ std::string strip_nlohmann_prefix(const std::string& what) {
               "request body is not valid JSON: " + strip_nlohmann_prefix(what));
 }
 
-std::string type_name(const Json& value) { return value.type_name(); }
+std::string type_name(const Json& value) {
+  return value.type_name();
+}
 
 void check_metric_name(const std::string& name) {
-  if (name.empty()) throw Error(ErrorCode::kInvalidArgument, "metric names must not be empty", "metrics");
+  if (name.empty())
+    throw Error(ErrorCode::kInvalidArgument, "metric names must not be empty", "metrics");
   if (name.size() > kMaxMetricNameLength) {
-    throw Error(ErrorCode::kInvalidArgument,
-                "metric name is longer than " + std::to_string(kMaxMetricNameLength) + " characters",
-                "metrics." + name.substr(0, 40) + "...");
+    throw Error(
+        ErrorCode::kInvalidArgument,
+        "metric name is longer than " + std::to_string(kMaxMetricNameLength) + " characters",
+        "metrics." + name.substr(0, 40) + "...");
   }
   for (char c : name) {
     if (std::iscntrl(static_cast<unsigned char>(c))) {
@@ -159,15 +163,17 @@ std::string metric_value(const std::string& name, const Json& value) {
 
 int parse_digits(std::string_view text, size_t offset, size_t count, const char* what) {
   if (offset + count > text.size()) {
-    throw Error(ErrorCode::kInvalidArgument,
-                "\"" + std::string(text) + "\" is not an RFC 3339 time: it ends before the " + what);
+    throw Error(
+        ErrorCode::kInvalidArgument,
+        "\"" + std::string(text) + "\" is not an RFC 3339 time: it ends before the " + what);
   }
   int value = 0;
   for (size_t i = offset; i < offset + count; ++i) {
     if (!std::isdigit(static_cast<unsigned char>(text[i]))) {
-      throw Error(ErrorCode::kInvalidArgument, "\"" + std::string(text) +
-                                                   "\" is not an RFC 3339 time: expected digits for the " +
-                                                   what + " at offset " + std::to_string(offset));
+      throw Error(ErrorCode::kInvalidArgument,
+                  "\"" + std::string(text) +
+                      "\" is not an RFC 3339 time: expected digits for the " + what +
+                      " at offset " + std::to_string(offset));
     }
     value = value * 10 + (text[i] - '0');
   }
@@ -251,16 +257,18 @@ double parse_rfc3339(std::string_view text) {
     expect_char(text, offset + 3, ":");
     int zone_minute = parse_digits(text, offset + 4, 2, "zone minute");
     if (zone_hour > 23 || zone_minute > 59) {
-      throw Error(ErrorCode::kInvalidArgument,
-                  "\"" + std::string(text) + "\" is not an RFC 3339 time: zone offset out of range");
+      throw Error(
+          ErrorCode::kInvalidArgument,
+          "\"" + std::string(text) + "\" is not an RFC 3339 time: zone offset out of range");
     }
     zone_seconds = sign * (zone_hour * 3600 + zone_minute * 60);
     offset += 6;
   }
   if (offset != text.size()) {
-    throw Error(ErrorCode::kInvalidArgument, "\"" + std::string(text) +
-                                                 "\" is not an RFC 3339 time: unexpected text at offset " +
-                                                 std::to_string(offset));
+    throw Error(ErrorCode::kInvalidArgument,
+                "\"" + std::string(text) +
+                    "\" is not an RFC 3339 time: unexpected text at offset " +
+                    std::to_string(offset));
   }
   if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 ||
       minute > 59 || second > 60) {
@@ -310,12 +318,13 @@ std::vector<MetricReport> parse_push_body(const std::string& trial, std::string_
   if (auto it = document.find("step"); it != document.end() && !it->is_null()) {
     if (!it->is_number_integer() ||
         (it->is_number_unsigned() && it->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))) {
-      throw Error(ErrorCode::kInvalidArgument,
-                  "must be an integer >= 0, got " + it->dump(), "step");
+      throw Error(ErrorCode::kInvalidArgument, "must be an integer >= 0, got " + it->dump(),
+                  "step");
     }
     step = it->get<int64_t>();
     if (*step < 0) {
-      throw Error(ErrorCode::kInvalidArgument, "must be an integer >= 0, got " + it->dump(), "step");
+      throw Error(ErrorCode::kInvalidArgument, "must be an integer >= 0, got " + it->dump(),
+                  "step");
     }
   }
 

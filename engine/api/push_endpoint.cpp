@@ -53,7 +53,9 @@ PushEndpoint::PushEndpoint(TokenLookup lookup, TrialEvents& sink)
   add_routes(router_);
 }
 
-HttpResponse PushEndpoint::handle(const HttpRequest& request) { return router_.handle(request); }
+HttpResponse PushEndpoint::handle(const HttpRequest& request) {
+  return router_.handle(request);
+}
 
 void PushEndpoint::add_routes(Router& router) {
   router.add("POST", kPushPathPattern,
@@ -72,8 +74,9 @@ HttpResponse PushEndpoint::push(const HttpRequest& request, const RouteParams& p
 
   auto token = bearer_token(request.header("authorization"));
   if (!token) {
-    return unauthorized("missing \"Authorization: Bearer <token>\" header (the worker's "
-                        "SEXTANT_REPORT_TOKEN)");
+    return unauthorized(
+        "missing \"Authorization: Bearer <token>\" header (the worker's "
+        "SEXTANT_REPORT_TOKEN)");
   }
   if (expected->empty() || !constant_time_equals(*token, *expected)) {
     return unauthorized("the report token is not the one of trial \"" + trial + "\"");

@@ -56,7 +56,8 @@ void Router::add(std::string method, const std::string& pattern, RouteHandler ha
     if (part.starts_with('{')) {
       size_t close = part.find('}');
       if (close == std::string::npos || close == 1) {
-        throw Error(ErrorCode::kInternal, "route pattern \"" + pattern + "\": bad capture \"" + part + "\"");
+        throw Error(ErrorCode::kInternal,
+                    "route pattern \"" + pattern + "\": bad capture \"" + part + "\"");
       }
       segment.capture = part.substr(1, close - 1);
       segment.literal = part.substr(close + 1);
@@ -93,7 +94,8 @@ bool Router::match(const Route& route, const std::vector<std::string>& path, Rou
       continue;
     }
     if (actual.size() <= segment.literal.size() || !actual.ends_with(segment.literal)) return false;
-    params[segment.capture] = percent_decode(actual.substr(0, actual.size() - segment.literal.size()));
+    params[segment.capture] =
+        percent_decode(actual.substr(0, actual.size() - segment.literal.size()));
   }
   return route.segments.size() == path.size();
 }
@@ -115,9 +117,9 @@ HttpResponse Router::handle(const HttpRequest& request) const {
     }
     std::string allow;
     for (const auto& method : allowed) allow += (allow.empty() ? "" : ", ") + method;
-    auto response = error_response(
-        405, "method_not_allowed",
-        "method " + request.method + " is not allowed on " + request.target + " (allowed: " + allow + ")");
+    auto response = error_response(405, "method_not_allowed",
+                                   "method " + request.method + " is not allowed on " +
+                                       request.target + " (allowed: " + allow + ")");
     response.headers["Allow"] = allow;
     return response;
   } catch (...) {

@@ -114,7 +114,9 @@ void for_each_algorithm(const std::function<void(const AlgorithmFactory&)>& body
   const auto names = registry().names();
   REQUIRE_FALSE(names.empty());
   for (const auto& name : names) {
-    DYNAMIC_SECTION("algorithm " << name) { body(*registry().find(name)); }
+    DYNAMIC_SECTION("algorithm " << name) {
+      body(*registry().find(name));
+    }
   }
 }
 
@@ -122,8 +124,10 @@ void for_each_algorithm(const std::function<void(const AlgorithmFactory&)>& body
 double objective_of(const engine::Assignment& assignment) {
   double sum = 0;
   for (const auto& a : assignment)
-    if (auto x = parse_full_double(a.value)) sum += std::fabs(*x);
-    else sum += static_cast<double>(a.value.size());
+    if (auto x = parse_full_double(a.value))
+      sum += std::fabs(*x);
+    else
+      sum += static_cast<double>(a.value.size());
   return sum;
 }
 
@@ -183,14 +187,14 @@ TEST_CASE("conformance: the same seed, history and count give the same suggestio
     // A history with every kind of trial: completed, failed, pending.
     std::vector<engine::Trial> history;
     auto batch = first->suggest({}, 6);
-    const TrialState states[] = {TrialState::kSucceeded, TrialState::kFailed,
-                                 TrialState::kRunning,   TrialState::kCreated,
+    const TrialState states[] = {TrialState::kSucceeded,    TrialState::kFailed,
+                                 TrialState::kRunning,      TrialState::kCreated,
                                  TrialState::kEarlyStopped, TrialState::kMetricsUnavailable};
     for (size_t i = 0; i < batch.suggestions.size(); ++i) {
       const auto& a = batch.suggestions[i].assignment;
       bool scored = states[i] == TrialState::kSucceeded || states[i] == TrialState::kEarlyStopped;
-      history.push_back(make_trial(i, a, states[i], scored ? std::optional(objective_of(a))
-                                                           : std::nullopt));
+      history.push_back(
+          make_trial(i, a, states[i], scored ? std::optional(objective_of(a)) : std::nullopt));
     }
     auto a = factory.create(spec)->suggest(history, 3);
     auto b = factory.create(spec)->suggest(history, 3);
@@ -199,8 +203,7 @@ TEST_CASE("conformance: the same seed, history and count give the same suggestio
   });
 }
 
-TEST_CASE("conformance: different seeds give different suggestions",
-          "[algorithms][conformance]") {
+TEST_CASE("conformance: different seeds give different suggestions", "[algorithms][conformance]") {
   for_each_algorithm([](const AlgorithmFactory& factory) {
     if (!knows(factory, "random_state") || kSeedIndependent.count(factory.name())) {
       SUCCEED(factory.name() << " does not depend on a seed");
@@ -296,10 +299,10 @@ TEST_CASE("conformance: a batch never repeats itself or a pending trial",
           "[algorithms][conformance]") {
   for_each_algorithm([](const AlgorithmFactory& factory) {
     // 12 points, 4 of them pending: a batch of 6 must come from the other 8.
-    auto spec = conformance_spec(factory, "11",
-                                 {list_param("optimizer", ParameterType::kCategorical,
-                                             {"sgd", "adam", "rmsprop"}),
-                                  int_param("layers", 1, 4)});
+    auto spec = conformance_spec(
+        factory, "11",
+        {list_param("optimizer", ParameterType::kCategorical, {"sgd", "adam", "rmsprop"}),
+         int_param("layers", 1, 4)});
     auto algorithm = factory.create(spec);
     std::vector<engine::Trial> history;
     append(history, algorithm->suggest({}, 2), TrialState::kCreated);
@@ -329,7 +332,8 @@ TEST_CASE("conformance: a tiny finite space is exhausted after its last point",
           "[algorithms][conformance]") {
   for_each_algorithm([](const AlgorithmFactory& factory) {
     auto spec = conformance_spec(
-        factory, "13", {list_param("color", ParameterType::kCategorical, {"red", "green", "blue"})});
+        factory, "13",
+        {list_param("color", ParameterType::kCategorical, {"red", "green", "blue"})});
     auto algorithm = factory.create(spec);
     std::vector<engine::Trial> history;
     auto first = algorithm->suggest(history, 2);
@@ -359,7 +363,8 @@ TEST_CASE("conformance: a tiny finite space is exhausted after its last point",
 TEST_CASE("conformance: a restarted algorithm continues where it left off",
           "[algorithms][conformance]") {
   for_each_algorithm([](const AlgorithmFactory& factory) {
-    for (std::optional<std::string> seed : {std::optional<std::string>{}, std::optional<std::string>{"21"}}) {
+    for (std::optional<std::string> seed :
+         {std::optional<std::string>{}, std::optional<std::string>{"21"}}) {
       INFO("random_state " << (seed ? *seed : "unset"));
       auto spec = conformance_spec(factory, seed);
       auto running = factory.create(spec);
@@ -381,8 +386,8 @@ TEST_CASE("conformance: a restarted algorithm continues where it left off",
 TEST_CASE("conformance: create() on a space no algorithm can use throws a located error",
           "[algorithms][conformance]") {
   for_each_algorithm([](const AlgorithmFactory& factory) {
-    auto spec = make_spec(factory.name(), {int_param("layers", 5, 1)},
-                          settings_for(factory.name()));
+    auto spec =
+        make_spec(factory.name(), {int_param("layers", 5, 1)}, settings_for(factory.name()));
     try {
       factory.create(spec)->suggest({}, 1);
       FAIL("create() accepted min above max");

@@ -31,8 +31,7 @@ inline ParameterSpec int_param(const std::string& name, double min, double max, 
   return p;
 }
 
-inline ParameterSpec double_param(const std::string& name, double min, double max,
-                                  double step = 0,
+inline ParameterSpec double_param(const std::string& name, double min, double max, double step = 0,
                                   Distribution distribution = Distribution::kUniform) {
   ParameterSpec p = int_param(name, min, max, step, distribution);
   p.type = ParameterType::kDouble;
@@ -77,7 +76,8 @@ inline engine::Trial make_trial(size_t index, engine::Assignment assignment,
 // Appends suggestions to a history as trials in `state`.
 inline void append(std::vector<engine::Trial>& history, const engine::SuggestResult& result,
                    engine::TrialState state = engine::TrialState::kRunning) {
-  for (const auto& s : result.suggestions) history.push_back(make_trial(history.size(), s.assignment, state));
+  for (const auto& s : result.suggestions)
+    history.push_back(make_trial(history.size(), s.assignment, state));
 }
 
 inline std::optional<double> parse_full_double(const std::string& text) {
@@ -147,7 +147,8 @@ inline std::vector<std::string> keys_of(const engine::SuggestResult& result) {
 inline std::vector<std::string> values_of(const engine::SuggestResult& result,
                                           const std::string& name) {
   std::vector<std::string> values;
-  for (const auto& s : result.suggestions) values.push_back(*engine::find_value(s.assignment, name));
+  for (const auto& s : result.suggestions)
+    values.push_back(*engine::find_value(s.assignment, name));
   return values;
 }
 

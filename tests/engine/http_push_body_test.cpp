@@ -40,7 +40,8 @@ TEST_CASE("http push body: RFC 3339 times with fractions and zone offsets") {
 
 TEST_CASE("http push body: values keep their Katib string form") {
   auto reports = parse_push_body(
-      "t", R"({"metrics": {"a": 0.1, "b": 3, "c": " +4.50 ", "d": -2.5e-7, "e": 18446744073709551615}})",
+      "t",
+      R"({"metrics": {"a": 0.1, "b": 3, "c": " +4.50 ", "d": -2.5e-7, "e": 18446744073709551615}})",
       42);
   REQUIRE(reports.size() == 5);
   CHECK(reports[0].value == "0.1");

@@ -26,7 +26,8 @@ namespace {
 // A server with two trials: t-1 (token "secret-1") and t-2 (token "secret-2").
 struct PushFixture {
   RecordingSink sink;
-  std::map<std::string, std::string> tokens{{"t-1", "secret-1"}, {"t-2", "secret-2"}, {"t-empty", ""}};
+  std::map<std::string, std::string> tokens{
+      {"t-1", "secret-1"}, {"t-2", "secret-2"}, {"t-empty", ""}};
   PushEndpoint endpoint{[this](const std::string& trial) -> std::optional<std::string> {
                           auto it = tokens.find(trial);
                           if (it == tokens.end()) return std::nullopt;
@@ -39,7 +40,8 @@ struct PushFixture {
                    const std::string& token = "secret-1") {
     std::map<std::string, std::string> headers{{"Content-Type", "application/json"}};
     if (!token.empty()) headers["Authorization"] = "Bearer " + token;
-    return http_request(server.port(), "POST", "/api/v1/trials/" + trial + "/metrics", body, headers);
+    return http_request(server.port(), "POST", "/api/v1/trials/" + trial + "/metrics", body,
+                        headers);
   }
 };
 
@@ -87,7 +89,9 @@ TEST_CASE("http push: without step or timestamp the step is absent and the time 
   CHECK(reports[0].value == "1e-05");
   CHECK(reports[0].time >= before - 1);
   // Unix seconds are accepted as the timestamp too.
-  REQUIRE(f.push("t-2", R"({"metrics": {"loss": 2}, "timestamp": 1700000000.25})", "secret-2").status == 200);
+  REQUIRE(
+      f.push("t-2", R"({"metrics": {"loss": 2}, "timestamp": 1700000000.25})", "secret-2").status ==
+      200);
   CHECK(f.sink.reports().back().time == 1700000000.25);
 }
 
@@ -166,16 +170,20 @@ TEST_CASE("http push: malformed JSON and bad shapes are 400 with a precise messa
            {R"({"metrics": {}})", "metrics: must name at least one metric"},
            {R"({"step": 1})", "metrics: is required"},
            {R"({"metrics": [0.1]})", "metrics: must be an object"},
-           {R"({"metrics": {"loss": true}})", "metrics.loss: expected a number or a string holding one, got boolean"},
+           {R"({"metrics": {"loss": true}})",
+            "metrics.loss: expected a number or a string holding one, got boolean"},
            {R"({"metrics": {"loss": "0.1x"}})", "metrics.loss: \"0.1x\" is not a finite number"},
            {R"({"metrics": {"loss": null}})", "metrics.loss: expected a number"},
            {R"({"metrics": {"": 1}})", "metrics: metric names must not be empty"},
            {R"({"metrics": {"loss": 1}, "step": -1})", "step: must be an integer >= 0, got -1"},
            {R"({"metrics": {"loss": 1}, "step": 1.5})", "step: must be an integer >= 0, got 1.5"},
            {R"({"metrics": {"loss": 1}, "step": "2"})", "step: must be an integer >= 0"},
-           {R"({"metrics": {"loss": 1}, "timestamp": "yesterday"})", "timestamp: \"yesterday\" is not an RFC 3339 time"},
-           {R"({"metrics": {"loss": 1}, "timestamp": -5})", "timestamp: unix seconds must be finite and >= 0"},
-           {R"({"metrics": {"loss": 1}, "steps": 2})", "steps: unknown field (known fields: metrics, step, timestamp)"},
+           {R"({"metrics": {"loss": 1}, "timestamp": "yesterday"})",
+            "timestamp: \"yesterday\" is not an RFC 3339 time"},
+           {R"({"metrics": {"loss": 1}, "timestamp": -5})",
+            "timestamp: unix seconds must be finite and >= 0"},
+           {R"({"metrics": {"loss": 1}, "steps": 2})",
+            "steps: unknown field (known fields: metrics, step, timestamp)"},
        }) {
     INFO(c.body);
     auto response = f.push("t-1", c.body);
@@ -232,8 +240,8 @@ TEST_CASE("http push: concurrent posts from several threads are all delivered") 
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
-        std::string body = R"({"metrics": {"m)" + std::to_string(t) + R"(": )" +
-                           std::to_string(i) + R"(}, "step": )" + std::to_string(i) + "}";
+        std::string body = R"({"metrics": {"m)" + std::to_string(t) + R"(": )" + std::to_string(i) +
+                           R"(}, "step": )" + std::to_string(i) + "}";
         try {
           if (f.push("t-1", body).status != 200) ++failures;
         } catch (...) {

@@ -29,7 +29,9 @@ sextant::engine::RouteHandler named(std::string name) {
   };
 }
 
-nlohmann::json body_of(const HttpResponse& response) { return nlohmann::json::parse(response.body); }
+nlohmann::json body_of(const HttpResponse& response) {
+  return nlohmann::json::parse(response.body);
+}
 
 Router sample_router() {
   Router router;

@@ -23,8 +23,10 @@ namespace {
 // Answers with a JSON echo of what it received.
 HttpResponse echo(const HttpRequest& request) {
   nlohmann::json headers = request.headers;
-  nlohmann::json body = {{"method", request.method}, {"target", request.target},
-                         {"query", request.query},   {"headers", headers},
+  nlohmann::json body = {{"method", request.method},
+                         {"target", request.target},
+                         {"query", request.query},
+                         {"headers", headers},
                          {"body", request.body}};
   return HttpResponse{200, "application/json", body.dump(), {{"X-Echo", "yes"}}};
 }
@@ -76,12 +78,13 @@ TEST_CASE("http server: keep-alive serves several requests on one connection") {
 
 TEST_CASE("http server: an oversized body is refused with 413 before it is sent") {
   std::atomic<int> calls = 0;
-  HttpServer server("127.0.0.1", 0,
-                    [&](const HttpRequest& request) {
-                      ++calls;
-                      return HttpResponse{200, "text/plain", std::to_string(request.body.size()), {}};
-                    },
-                    1024);
+  HttpServer server(
+      "127.0.0.1", 0,
+      [&](const HttpRequest& request) {
+        ++calls;
+        return HttpResponse{200, "text/plain", std::to_string(request.body.size()), {}};
+      },
+      1024);
   {
     // Only the headers: the answer must come without the server waiting for 1 MiB.
     TestConnection connection(server.port());
@@ -104,8 +107,7 @@ TEST_CASE("http server: an oversized body is refused with 413 before it is sent"
     std::string chunk(800, 'y');
     char size_line[16];
     std::snprintf(size_line, sizeof size_line, "%zx\r\n", chunk.size());
-    std::string request =
-        "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    std::string request = "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
     for (int i = 0; i < 3; ++i) request += size_line + chunk + "\r\n";
     request += "0\r\n\r\n";
     connection.send(request);
@@ -133,8 +135,9 @@ TEST_CASE("http server: Expect 100-continue gets the interim answer, then the fi
 
 TEST_CASE("http server: malformed requests get 400 and the server keeps serving") {
   HttpServer server("127.0.0.1", 0, echo);
-  for (std::string garbage : {"NOT HTTP AT ALL\r\n\r\n", "GET / HTTP/1.1\r\nBad Header Line\r\n\r\n",
-                              "POST / HTTP/1.1\r\nContent-Length: abc\r\n\r\n"}) {
+  for (std::string garbage :
+       {"NOT HTTP AT ALL\r\n\r\n", "GET / HTTP/1.1\r\nBad Header Line\r\n\r\n",
+        "POST / HTTP/1.1\r\nContent-Length: abc\r\n\r\n"}) {
     INFO(garbage);
     TestConnection connection(server.port());
     REQUIRE(connection.send(garbage));
@@ -169,13 +172,14 @@ TEST_CASE("http server: handler exceptions become JSON errors with the mapped st
     std::string code;
     std::string message;
   };
-  for (const Case& c : std::vector<Case>{{"/invalid", 400, "invalid_argument", "spec.x: bad value"},
-                                         {"/missing", 404, "not_found", "no such experiment"},
-                                         {"/conflict", 409, "conflict", "already exists"},
-                                         {"/unavailable", 503, "unavailable", "store busy"},
-                                         {"/internal", 500, "internal", "broken invariant"},
-                                         {"/std", 500, "internal", "internal error: plain exception"},
-                                         {"/int", 500, "internal", "internal error: unknown exception"}}) {
+  for (const Case& c :
+       std::vector<Case>{{"/invalid", 400, "invalid_argument", "spec.x: bad value"},
+                         {"/missing", 404, "not_found", "no such experiment"},
+                         {"/conflict", 409, "conflict", "already exists"},
+                         {"/unavailable", 503, "unavailable", "store busy"},
+                         {"/internal", 500, "internal", "broken invariant"},
+                         {"/std", 500, "internal", "internal error: plain exception"},
+                         {"/int", 500, "internal", "internal error: unknown exception"}}) {
     INFO(c.path);
     auto response = http_request(server.port(), "GET", c.path);
     CHECK(response.status == c.status);
@@ -195,7 +199,8 @@ TEST_CASE("http server: many short sequential connections are all answered") {
     ++calls;
     return HttpResponse{200, "application/json", "{}", {}};
   });
-  for (int i = 0; i < 300; ++i) REQUIRE(http_request(server.port(), "POST", "/m", "{}").status == 200);
+  for (int i = 0; i < 300; ++i)
+    REQUIRE(http_request(server.port(), "POST", "/m", "{}").status == 200);
   CHECK(calls == 300);
 }
 
@@ -225,7 +230,8 @@ TEST_CASE("http server: bad bind addresses and busy ports are clear errors") {
     FAIL("expected an error");
   } catch (const Error& error) {
     CHECK(error.code() == ErrorCode::kUnavailable);
-    CHECK(std::string(error.what()).find("cannot listen on 127.0.0.1:" + std::to_string(first.port())) !=
+    CHECK(std::string(error.what())
+              .find("cannot listen on 127.0.0.1:" + std::to_string(first.port())) !=
           std::string::npos);
   }
 }

@@ -1,0 +1,150 @@
+// Katib's TEXT metrics format: the default regex, custom filters, timestamps, what is dropped.
+#include <catch2/catch.hpp>
+
+#include "engine/error.hpp"
+#include "trials/metrics/regex_dialect.hpp"
+#include "trials/metrics/text_metrics_parser.hpp"
+#include "trials/metrics/timestamp.hpp"
+
+using sextant::engine::MetricReport;
+using sextant::trials::is_finite_number;
+using sextant::trials::parse_rfc3339;
+using sextant::trials::TextMetricsParser;
+
+namespace {
+
+const std::string kKatibFilter = R"({metricName: ([\w|-]+), metricValue: ((-?\d+)(\.\d+)?)})";
+
+// "name=value" pairs, in report order.
+std::vector<std::string> pairs(const std::vector<MetricReport>& reports) {
+  std::vector<std::string> out;
+  for (const auto& r : reports) out.push_back(r.metric + "=" + r.value);
+  return out;
+}
+
+using Strings = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("text metrics: Katib's default regex", "[trials][metrics]") {
+  TextMetricsParser parser({"loss", "accuracy", "Score"}, {});
+  CHECK_FALSE(parser.custom_filters());
+  CHECK(pairs(parser.parse_line("loss=0.3")) == Strings{"loss=0.3"});
+  CHECK(pairs(parser.parse_line("accuracy=.98")) == Strings{"accuracy=.98"});
+  CHECK(pairs(parser.parse_line("Score=-7.53e-05")) == Strings{"Score=-7.53e-05"});
+  CHECK(pairs(parser.parse_line("Score=1E0")) == Strings{"Score=1E0"});
+  CHECK(pairs(parser.parse_line("epoch 3: loss = 0.25 accuracy=0.9")) ==
+        Strings{"loss=0.25", "accuracy=0.9"});
+  CHECK(pairs(parser.parse_line("loss=+1.5e3,accuracy=-2")) == Strings{"loss=+1.5e3", "accuracy=-2"});
+  // No step, no time without a timestamp: the runner stamps arrival time.
+  auto reports = parser.parse_line("loss=0.3");
+  REQUIRE(reports.size() == 1);
+  CHECK_FALSE(reports[0].step.has_value());
+  CHECK(reports[0].time == 0);
+  CHECK(reports[0].trial.empty());
+}
+
+TEST_CASE("text metrics: names not requested are ignored", "[trials][metrics]") {
+  TextMetricsParser parser({"loss"}, {});
+  CHECK(pairs(parser.parse_line("val_loss=0.1 loss=0.2 train-loss=0.3")) == Strings{"loss=0.2"});
+  CHECK(parser.parse_line("accuracy=0.9").empty());
+  CHECK(parser.parse_line("Loss=0.9").empty());
+}
+
+TEST_CASE("text metrics: garbage and empty values are dropped", "[trials][metrics]") {
+  TextMetricsParser parser({"loss", "accuracy"}, {});
+  for (const char* line : {"loss=abc", "loss=", "loss=+", "loss=-", "loss = .", "loss=e5",
+                           "the loss was high", "accuracy: 0.9", "", "loss=nan", "loss=inf"})
+    CHECK(parser.parse_line(line).empty());
+  CHECK(pairs(parser.parse_line("loss=abc accuracy=0.5")) == Strings{"accuracy=0.5"});
+}
+
+TEST_CASE("text metrics: a leading RFC 3339 timestamp sets the time", "[trials][metrics]") {
+  TextMetricsParser parser({"loss"}, {});
+  auto r = parser.parse_line("2024-03-04T17:55:08Z INFO loss=0.5");
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].time == Approx(1709574908.0));
+  r = parser.parse_line("2021-12-02T14:27:50.000035161Z loss=0.5");
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].time == Approx(1638455270.000035161).margin(1e-5));
+  r = parser.parse_line("2021-12-02T14:27:50+09:00 loss=0.5");
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].time == Approx(1638422870.0));
+  r = parser.parse_line("invalid loss=0.5");
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].time == 0);
+}
+
+TEST_CASE("text metrics: RFC 3339 parsing", "[trials][metrics]") {
+  CHECK(parse_rfc3339("1970-01-01T00:00:00Z") == 0.0);
+  CHECK(parse_rfc3339("2000-02-29T00:00:00-05:30") == 951802200.0);
+  CHECK_FALSE(parse_rfc3339("2001-02-29T00:00:00Z"));   // not a leap year
+  CHECK_FALSE(parse_rfc3339("2024-03-04T17:55:08"));    // no zone
+  CHECK_FALSE(parse_rfc3339("2024-03-04 17:55:08Z"));   // no T
+  CHECK_FALSE(parse_rfc3339("2024-03-04T17:55:08.Z"));  // empty fraction
+  CHECK_FALSE(parse_rfc3339("2024-13-04T17:55:08Z"));
+  CHECK_FALSE(parse_rfc3339("2024-03-04T17:55:08Zjunk"));
+}
+
+TEST_CASE("text metrics: Katib's custom filter test table", "[trials][metrics]") {
+  TextMetricsParser parser({"accuracy", "loss"}, {kKatibFilter});
+  CHECK(parser.custom_filters());
+  const char* log[] = {
+      "2024-03-04T17:55:08Z INFO     {metricName: accuracy, metricValue: 0.8078};{metricName: loss, metricValue: 0.5183}",
+      "2024-03-04T17:55:08Z INFO     {metricName: accuracy, metricValue: 0.6752}",
+      "2024-03-04T17:55:08Z INFO     {metricName: loss, metricValue: 0.3634}",
+      "2024-03-04T17:55:08Z INFO     {metricName: accuracy, metricValue: 100}",
+      "2024-03-04T17:55:08Z INFO     {metricName: accuracy, metricValue: 888.333}",
+      "2024-03-04T17:55:08Z INFO     {metricName: accuracy, metricValue: -0.4759}",
+      "{metricName: loss, metricValue: 0.8671}",
+  };
+  std::vector<MetricReport> reports;
+  for (const char* line : log) parser.parse_line(line, reports);
+  CHECK(pairs(reports) == Strings{"accuracy=0.8078", "loss=0.5183", "accuracy=0.6752", "loss=0.3634",
+                                  "accuracy=100", "accuracy=888.333", "accuracy=-0.4759",
+                                  "loss=0.8671"});
+  for (size_t i = 0; i + 1 < reports.size(); ++i) CHECK(reports[i].time == Approx(1709574908.0));
+  CHECK(reports.back().time == 0);
+
+  // Katib's invalid-value and invalid-format cases report nothing.
+  for (const char* line : {"2024-03-04T17:55:08Z INFO     {metricName: accuracy, metricValue: .333}",
+                           "2024-03-04T17:55:08Z INFO     {metricName: accuracy, metricValue: -.333}",
+                           "2024-03-04T17:55:08Z INFO     {metricName: accuracy, metricValue: - 345.333}",
+                           "2024-03-04T17:55:08Z INFO     {metricName: accuracy, metricValue: 888.}",
+                           "2024-03-04T17:55:08Z INFO     {metricName: accuracy, metricValue: 0.6752"})
+    CHECK(parser.parse_line(line).empty());
+}
+
+TEST_CASE("text metrics: custom filters keep non-numeric values (DARTS genotype)",
+          "[trials][metrics]") {
+  TextMetricsParser parser({"Best-Genotype"}, {R"(([\w-]+)=(Genotype.*))"});
+  auto r = parser.parse_line("Best-Genotype=Genotype(normal=[[('sep_conv_3x3', 0)]], normal_concat=range(2, 6))");
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].value == "Genotype(normal=[[('sep_conv_3x3', 0)]], normal_concat=range(2, 6))");
+}
+
+TEST_CASE("text metrics: several filters, and a bad filter is a clear error", "[trials][metrics]") {
+  TextMetricsParser parser({"loss", "acc"}, {R"((loss):\s*(\S+))", R"((?i)(acc)\s+is\s+(\d+))"});
+  CHECK(pairs(parser.parse_line("loss: 0.4 acc IS 7")) == Strings{"loss=0.4", "acc=7"});
+  try {
+    TextMetricsParser bad({"loss"}, {R"(([\w]+)=(\d+))", "((unclosed"});
+    FAIL("expected an error");
+  } catch (const sextant::Error& e) {
+    CHECK(e.field_path() == "spec.metricsCollectorSpec.source.filter.metricsFormat[1]");
+    CHECK_THAT(e.message(), Catch::Contains("((unclosed"));
+  }
+}
+
+TEST_CASE("text metrics: RE2 braces become ECMAScript literals", "[trials][metrics]") {
+  bool icase = false;
+  CHECK(sextant::trials::re2_to_ecmascript(kKatibFilter, icase) ==
+        R"(\{metricName: ([\w|-]+), metricValue: ((-?\d+)(\.\d+)?)\})");
+  CHECK(sextant::trials::re2_to_ecmascript(R"(a{2,3}[{}](?P<n>x))", icase) == R"(a{2,3}[{}](x))");
+  CHECK_FALSE(icase);
+}
+
+TEST_CASE("text metrics: finite number check", "[trials][metrics]") {
+  for (const char* yes : {"0.3", ".98", "-7.53e-05", "1E0", "+2", "100"}) CHECK(is_finite_number(yes));
+  for (const char* no : {"", "+", "-", ".", "1e", "abc", "1.2.3", "nan", "inf", "0x10", "1e999"})
+    CHECK_FALSE(is_finite_number(no));
+}
