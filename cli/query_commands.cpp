@@ -7,6 +7,7 @@
 #include "cli/progress.hpp"
 #include "cli/wiring.hpp"
 #include "engine/controller/experiment_status.hpp"
+#include "engine/controller/metrics_summary.hpp"
 #include "engine/error.hpp"
 #include "engine/spec/spec_loader.hpp"
 #include "engine/store/store.hpp"

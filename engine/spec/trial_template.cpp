@@ -167,8 +167,10 @@ void check_placeholders(const FieldReader& tt, const TrialTemplate& out) {
   ProblemList& problems = tt.problems();
   auto uses = find_placeholders(*out.trial_spec, tt.field("trialSpec"));
   std::map<std::string, bool> declared;
+  // Names with braces were reported already; their placeholders cannot be matched.
   for (const auto& p : out.trial_parameters)
-    if (!p.name.empty()) declared[p.name] = false;
+    if (!p.name.empty() && p.name.find_first_of("{}") == std::string::npos)
+      declared[p.name] = false;
   for (const auto& use : uses) {
     auto it = declared.find(use.name);
     if (it == declared.end())

@@ -108,6 +108,10 @@ TEST_CASE("spec conformance: every other Katib example is accepted, or lacks onl
       CHECK(missing_paths.empty());
       CHECK(spec.algorithm.algorithm_name == algorithm);
       CHECK(spec.document["apiVersion"] == "kubeflow.org/v1beta1");
+      // `validate -o yaml` prints a spec that loads back to the same document.
+      auto again = parse_experiment(to_yaml(spec.document), "printed.yaml", spec.code_dir,
+                                    builtin_catalog());
+      CHECK(again.document == spec.document);
       ++accepted;
     } catch (const SpecError& e) {
       INFO(render(e.diagnostics()));

@@ -1,4 +1,6 @@
 // End-to-end: `sextant run` on real processes, Katib's completion rules, and bad trials.
+#include <set>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -114,7 +116,7 @@ TEST_CASE("maxFailedTrialCount 0 fails the experiment on the first failure (exit
   SpecOptions o;
   o.max_failed = 0;
   o.parallel = 1;
-  o.command = {"/bin/sh", "-c", "echo about to fail; exit 3"};
+  o.command = {"/bin/sh", "-c", "echo about to fail at ${trialParameters.x}; exit 3"};
   auto r = run_spec(dir, o);
   CHECK(r.run.exit_code == 5);
   CHECK(condition(r.experiment, "Failed")["reason"] == "ExperimentFailed");
@@ -130,7 +132,7 @@ TEST_CASE("a trial without its objective is MetricsUnavailable and counts as fai
   SpecOptions o;
   o.max_failed = 2;
   o.parallel = 1;
-  o.command = {"/bin/sh", "-c", "echo 'garbage ### loss: not=a=number'; echo accuracy=0.5"};
+  o.command = {"/bin/sh", "-c", "echo 'garbage ### loss: not=a=number'; echo accuracy=${trialParameters.x}"};
   auto r = run_spec(dir, o);
   CHECK(r.run.exit_code == 5);
   CHECK(r.experiment["status"]["trialMetricsUnavailable"] == 2);
@@ -158,7 +160,7 @@ TEST_CASE("a trial past its activeDeadlineSeconds is stopped and fails", "[e2e]"
   o.max_trials = 1;
   o.parallel = 1;
   o.deadline = "1";
-  o.command = {"/bin/sh", "-c", "echo loss=0.5; sleep 60"};
+  o.command = {"/bin/sh", "-c", "echo loss=${trialParameters.x}; sleep 60"};
   auto started = std::chrono::steady_clock::now();
   auto r = run_spec(dir, o);
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(30));
@@ -173,7 +175,7 @@ TEST_CASE("a trial killed by a signal fails with the signal named", "[e2e]") {
   SpecOptions o;
   o.max_trials = 1;
   o.parallel = 1;
-  o.command = {"/bin/sh", "-c", "echo loss=0.5; kill -9 $$"};
+  o.command = {"/bin/sh", "-c", "echo loss=${trialParameters.x}; kill -9 $$$$"};
   auto r = run_spec(dir, o);
   REQUIRE(r.trials.size() == 1);
   CHECK(last_state(r.trials[0]) == "Failed");

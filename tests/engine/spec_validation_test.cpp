@@ -225,8 +225,11 @@ TEST_CASE("spec validation: a batch/v1 Job must have the primary container") {
 }
 
 TEST_CASE("spec validation: trial parameters") {
-  expect_problem(replace(kValidSpec, "    trialParameters:\n", "    trialParameters: {}\n"),
-                 "spec.trialTemplate.trialParameters", "expected a list, found a map", 34);
+  auto block_start = kValidSpec.find("    trialParameters:\n");
+  auto block_end = kValidSpec.find("    trialSpec:\n");
+  auto as_map = kValidSpec.substr(0, block_start) + "    trialParameters: {}\n" +
+                kValidSpec.substr(block_end);
+  expect_problem(as_map, "spec.trialTemplate.trialParameters", "expected a list, found a map", 34);
   expect_problem(replace(replace(kValidSpec, "- name: learningRate", "- name: \"{lr}\""),
                          "${trialParameters.learningRate}", "${trialParameters.{lr}}"),
                  "spec.trialTemplate.trialParameters[0].name", "must not contain { or }", 35);

@@ -6,6 +6,7 @@
 #include "trials/local/launch_plan.hpp"
 
 using namespace sextant::testing;
+using nlohmann::json;
 using sextant::engine::CollectorKind;
 using sextant::trials::LaunchPlan;
 using sextant::trials::local_metrics_path;
@@ -13,7 +14,6 @@ using sextant::trials::LocalRunnerOptions;
 using sextant::trials::ParserCache;
 using sextant::trials::plan_launch;
 using sextant::trials::rewrite_container_path;
-using nlohmann::json;
 
 namespace {
 
@@ -25,7 +25,7 @@ std::map<std::string, std::string> env_map(const LaunchPlan& plan) {
 
 }  // namespace
 
-TEST_CASE("launch plan: argv[0] resolution", "[trials][local]") {
+TEST_CASE("launch plan: resolution of the program to exec", "[trials][local]") {
   TempDir dir;
   ParserCache parsers;
   auto plan_for = [&](json command) {
@@ -47,7 +47,8 @@ TEST_CASE("launch plan: environment of the worker contract", "[trials][local]") 
   ParserCache parsers;
   ::setenv("SEXTANT_REPORT_TOKEN", "leaked-from-parent", 1);
   ::setenv("PYTHONPATH", "/parent/py", 1);
-  auto spec = experiment_spec(dir.path(), job_template({"true"}, {{"env", {{{"name", "CUSTOM"}, {"value", "hello"}}}}}));
+  auto spec = experiment_spec(
+      dir.path(), job_template({"true"}, {{"env", {{{"name", "CUSTOM"}, {"value", "hello"}}}}}));
   auto launch = launch_for(spec, "trial-1", dir.path());
   launch.report_url = "http://127.0.0.1:9000/report";
   auto env = env_map(plan_launch(launch, {.report_python_path = "/opt/report"}, parsers));
@@ -96,7 +97,9 @@ TEST_CASE("launch plan: container path rewriting and mapping rules", "[trials][l
   CHECK(rewrite_container_path("/out/tf/events.1", "/out/tf", "/l") == "/l/events.1");
   CHECK(rewrite_container_path("/out/tfx /out/tf", "/out/tf", "/l") == "/out/tfx /l");
   CHECK(rewrite_container_path("a:/out/tf:b", "/out/tf", "/l") == "a:/l:b");
-  CHECK(local_metrics_path("/t", "/var/log/katib/metrics.log") == "/t/metrics/var/log/katib/metrics.log");
+  CHECK(local_metrics_path("/t", "/var/log/katib/metrics.log") ==
+        "/t/metrics/var/log/katib/metrics.log");
+  CHECK(local_metrics_path("/t", "/var/log/katib/tfevent/") == "/t/metrics/var/log/katib/tfevent");
   CHECK_THROWS_WITH(local_metrics_path("/t", "relative/x.log"), Catch::Contains("absolute"));
   CHECK_THROWS_WITH(local_metrics_path("/t", "/a/../../etc/passwd"), Catch::Contains("'..'"));
 }
@@ -107,8 +110,9 @@ TEST_CASE("launch plan: collectors without a local implementation are refused", 
   auto spec = experiment_spec(dir.path(), job_template({"true"}));
   auto launch = launch_for(spec, "t", dir.path());
   spec.metrics_collector.kind = CollectorKind::kTensorFlowEvent;
-  CHECK_THROWS_WITH(plan_launch(launch, {}, parsers),
-                    Catch::Contains("collector kind TensorFlowEvent is not supported for local trials"));
+  CHECK_THROWS_WITH(
+      plan_launch(launch, {}, parsers),
+      Catch::Contains("collector kind TensorFlowEvent is not supported for local trials"));
   spec.metrics_collector.kind = CollectorKind::kPush;
   auto plan = plan_launch(launch, {}, parsers);
   CHECK_FALSE(plan.text_parser);

@@ -97,7 +97,8 @@ TEST_CASE("process: reap_orphan never touches an unrelated process", "[trials][l
   // Our own pid with another start time: a reused pid. We must survive this call.
   auto self_start = process_start_time(::getpid());
   REQUIRE(self_start);
-  CHECK_FALSE(runner.reap_orphan("t", RunnerHandle{::getpid(), ::getpid(), *self_start + 1}.format()));
+  CHECK_FALSE(
+      runner.reap_orphan("t", RunnerHandle{::getpid(), ::getpid(), *self_start + 1}.format()));
 
   // A live process whose start time does not match is left alone.
   pid_t pid = spawn_group(false, nullptr);

@@ -8,16 +8,18 @@
 #include "trials/local/process.hpp"
 
 using namespace sextant::testing;
+using nlohmann::json;
 using sextant::engine::CollectorKind;
 using sextant::engine::FileFormat;
 using sextant::trials::LocalRunner;
 using sextant::trials::LocalRunnerOptions;
 using sextant::trials::RunnerHandle;
-using nlohmann::json;
 
 namespace {
 
-json sh(const std::string& script) { return json::array({"/bin/sh", "-c", script}); }
+json sh(const std::string& script) {
+  return json::array({"/bin/sh", "-c", script});
+}
 
 LocalRunnerOptions fast_options() {
   LocalRunnerOptions options;
@@ -58,7 +60,8 @@ TEST_CASE("local runner: metrics stream while the process runs", "[trials][local
     CHECK_FALSE(m.step.has_value());
   }
   CHECK_FALSE(sink.metrics_after_exit());
-  CHECK(read_text(runner.log_path(launch.trial_dir)) == "epoch 1 loss=1\nepoch 2 loss=0.5 accuracy=0.75\n");
+  CHECK(read_text(runner.log_path(launch.trial_dir)) ==
+        "epoch 1 loss=1\nepoch 2 loss=0.5 accuracy=0.75\n");
 }
 
 TEST_CASE("local runner: a non-zero exit is an Error with the last line", "[trials][local]") {
@@ -135,8 +138,8 @@ TEST_CASE("local runner: template and collector problems are StartErrors", "[tri
 TEST_CASE("local runner: activeDeadlineSeconds stops the trial", "[trials][local]") {
   TempDir dir;
   // The shell and its sleep ignore SIGTERM, so the runner must follow up with SIGKILL.
-  auto spec = experiment_spec(dir.path(), job_template(sh("trap '' TERM; echo loss=2; sleep 30"),
-                                                       json::object()));
+  auto spec = experiment_spec(
+      dir.path(), job_template(sh("trap '' TERM; echo loss=2; sleep 30"), json::object()));
   (*spec.trial_template.trial_spec)["spec"]["activeDeadlineSeconds"] = 1;
   LocalRunner runner(fast_options());
   EventSink sink;
@@ -164,7 +167,7 @@ TEST_CASE("local runner: a process killed by a signal", "[trials][local]") {
   CHECK_THAT(exit->message, Catch::StartsWith("killed by signal SIGKILL (9)"));
 }
 
-TEST_CASE("local runner: cancel stops the trial with SIGTERM, then SIGKILL", "[trials][local]") {
+TEST_CASE("local runner: cancel stops the trial with SIGTERM then SIGKILL", "[trials][local]") {
   TempDir dir;
   LocalRunner runner;
   EventSink sink;
@@ -194,7 +197,9 @@ TEST_CASE("local runner: the worker's environment", "[trials][local]") {
                       "echo \"D=$SEXTANT_TRIAL_DIR\"; echo \"A=$SEXTANT_ARTIFACT_DIR\"; "
                       "echo \"U=$SEXTANT_REPORT_URL TOK=$SEXTANT_REPORT_TOKEN\"; "
                       "echo \"P=$PYTHONPATH C=$CUSTOM M=${SEXTANT_METRICS_FILE-unset}\""),
-                   {{"env", {{{"name", "CUSTOM"}, {"value", "hello world"}}}}}));
+                   {{"env",
+                     {{{"name", "CUSTOM"}, {"value", "hello world"}},
+                      {{"name", "POD"}, {"valueFrom", {{"fieldRef", {{"fieldPath", "x"}}}}}}}}}));
   LocalRunnerOptions options;
   options.report_python_path = "/opt/sextant/report";
   LocalRunner runner(options);
@@ -211,13 +216,17 @@ TEST_CASE("local runner: the worker's environment", "[trials][local]") {
   CHECK_THAT(log, Catch::Contains("D=" + launch.trial_dir.string() + "\n"));
   CHECK_THAT(log, Catch::Contains("A=" + launch.artifact_dir.string() + "\n"));
   CHECK_THAT(log, Catch::Contains("U=http://127.0.0.1:7000 TOK=secret-token\n"));
-  CHECK_THAT(log, Catch::Contains("P=/opt/sextant/report") && Catch::Contains("C=hello world M=unset\n"));
+  CHECK_THAT(
+      log, Catch::Contains("P=/opt/sextant/report") && Catch::Contains("C=hello world M=unset\n"));
+  // What could not be honoured locally is said in the log, before the output.
+  CHECK_THAT(log, Catch::StartsWith("sextant: env POD") && Catch::Contains("valueFrom"));
 }
 
 TEST_CASE("local runner: a relative command runs from the code directory", "[trials][local]") {
   TempDir dir;
   TempDir code;
-  write_text(code.path() / "bin/train.sh", "#!/bin/sh\necho \"pwd=$(pwd)\"\necho \"loss=$1\"\n", true);
+  write_text(code.path() / "bin/train.sh", "#!/bin/sh\necho \"pwd=$(pwd)\"\necho \"loss=$1\"\n",
+             true);
   auto spec = experiment_spec(code.path(), job_template({"./bin/train.sh", "0.25"}));
   LocalRunner runner;
   EventSink sink;
@@ -261,13 +270,53 @@ TEST_CASE("local runner: File collector follows the rewritten metrics file", "[t
   CHECK(std::filesystem::exists(launch.trial_dir / "metrics/katib/mnist.log"));
 }
 
+TEST_CASE("local runner: the container workingDir is used when it exists", "[trials][local]") {
+  TempDir dir;
+  TempDir code;
+  TempDir work;
+  write_text(code.path() / "train.sh", "#!/bin/sh\necho \"pwd=$(pwd)\"\n", true);
+  auto spec = experiment_spec(code.path(),
+                              job_template({"./train.sh"}, {{"workingDir", work.path().string()}}));
+  LocalRunner runner;
+  EventSink sink;
+  auto launch = launch_for(spec, "t9b", dir.path());
+  runner.start(launch, sink);
+  auto exit = sink.wait_exit("t9b");
+  REQUIRE(exit);
+  CHECK(exit->succeeded);
+  CHECK_THAT(read_text(launch.trial_dir / "trial.log"),
+             Catch::Contains("pwd=" + work.path().string() + "\n"));
+}
+
+TEST_CASE("local runner: File collector with a Directory path follows every file",
+          "[trials][local]") {
+  TempDir dir;
+  auto spec = experiment_spec(
+      dir.path(), job_template(sh("mkdir -p /katib/out/sub; echo loss=0.4 > /katib/out/a.log; "
+                                  "echo accuracy=0.8 > /katib/out/sub/b.log; echo loss=9")));
+  spec.metrics_collector.kind = CollectorKind::kFile;
+  spec.metrics_collector.file_path = "/katib/out/";
+  spec.metrics_collector.file_path_kind = "Directory";
+  LocalRunner runner(fast_options());
+  EventSink sink;
+  auto launch = launch_for(spec, "t10b", dir.path());
+  runner.start(launch, sink);
+  auto exit = sink.wait_exit("t10b");
+  REQUIRE(exit);
+  CHECK(exit->succeeded);
+  CHECK(sink.wait_metric("t10b", "loss", "0.4", std::chrono::milliseconds(0)));
+  CHECK(sink.wait_metric("t10b", "accuracy", "0.8", std::chrono::milliseconds(0)));
+  CHECK(sink.metrics("t10b").size() == 2);
+}
+
 TEST_CASE("local runner: File collector in JSON format", "[trials][local]") {
   TempDir dir;
   auto spec = experiment_spec(
       dir.path(),
-      job_template(sh("echo '{\"loss\": \"0.5\", \"global_step\": \"3\"}' > /katib/m.json; "
-                      "echo 'not json' >> /katib/m.json; "
-                      "echo '{\"loss\": 0.25, \"step\": 4, \"timestamp\": 1700000000.5}' >> /katib/m.json")));
+      job_template(sh(
+          "echo '{\"loss\": \"0.5\", \"global_step\": \"3\"}' >> /katib/m.json; "
+          "echo 'not json' >> /katib/m.json; "
+          "echo '{\"loss\": 0.25, \"step\": 4, \"timestamp\": 1700000000.5}' >> /katib/m.json")));
   spec.metrics_collector.kind = CollectorKind::kFile;
   spec.metrics_collector.file_path = "/katib/m.json";
   spec.metrics_collector.file_path_kind = "File";
@@ -275,6 +324,8 @@ TEST_CASE("local runner: File collector in JSON format", "[trials][local]") {
   LocalRunner runner(fast_options());
   EventSink sink;
   auto launch = launch_for(spec, "t11", dir.path());
+  // Left over from an earlier attempt of the same trial: not this attempt's metrics.
+  write_text(launch.trial_dir / "metrics/katib/m.json", "{\"loss\": \"99\"}\n");
   runner.start(launch, sink);
   auto exit = sink.wait_exit("t11");
   REQUIRE(exit);
@@ -307,7 +358,8 @@ TEST_CASE("local runner: Push collector does not parse stdout", "[trials][local]
 TEST_CASE("local runner: orphaned grandchildren are killed after the exit", "[trials][local]") {
   TempDir dir;
   // The background sleep keeps the output pipe open; the exit must not wait for it.
-  auto spec = experiment_spec(dir.path(), job_template(sh("sleep 30 & echo $! > child.pid; echo loss=4")));
+  auto spec =
+      experiment_spec(dir.path(), job_template(sh("sleep 30 & echo $! > child.pid; echo loss=4")));
   LocalRunner runner;
   EventSink sink;
   runner.start(launch_for(spec, "t13", dir.path()), sink);
@@ -321,7 +373,8 @@ TEST_CASE("local runner: orphaned grandchildren are killed after the exit", "[tr
 
 TEST_CASE("local runner: start is idempotent by trial name", "[trials][local]") {
   TempDir dir;
-  auto spec = experiment_spec(dir.path(), job_template(sh("while [ ! -f go ]; do sleep 0.01; done")));
+  auto spec =
+      experiment_spec(dir.path(), job_template(sh("while [ ! -f go ]; do sleep 0.01; done")));
   LocalRunner runner;
   EventSink sink;
   auto launch = launch_for(spec, "t14", dir.path());
@@ -353,4 +406,32 @@ TEST_CASE("local runner: destroying the runner kills running trials", "[trials][
   REQUIRE(parsed);
   CHECK(wait_process_gone(parsed->pid));
   CHECK(sink.exit_count("t15") == 0);
+}
+
+TEST_CASE("local runner: trials get default signals even when the engine blocks or ignores them",
+          "[trials][local]") {
+  TempDir dir;
+  // Ignored SIGTERM and blocked SIGINT in the engine must not reach the trial.
+  struct sigaction ignore {
+  }, previous{};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGTERM, &ignore, &previous);
+  sigset_t block, old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  ::pthread_sigmask(SIG_BLOCK, &block, &old);
+  LocalRunner runner;
+  EventSink sink;
+  auto spec =
+      experiment_spec(dir.path(), job_template(sh("grep -E '^(SigBlk|SigIgn)' /proc/self/status")));
+  auto launch = launch_for(spec, "t16", dir.path());
+  runner.start(launch, sink);
+  auto exit = sink.wait_exit("t16");
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  ::sigaction(SIGTERM, &previous, nullptr);
+  REQUIRE(exit);
+  CHECK(exit->succeeded);
+  std::string log = read_text(launch.trial_dir / "trial.log");
+  CHECK_THAT(log, Catch::Contains("SigBlk:\t0000000000000000"));
+  CHECK_THAT(log, Catch::Contains("SigIgn:\t0000000000000000"));
 }

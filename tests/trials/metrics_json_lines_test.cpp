@@ -32,7 +32,7 @@ TEST_CASE("json metrics: Katib's good.json fixture", "[trials][metrics]") {
   CHECK(reports[4].time == 0);
 }
 
-TEST_CASE("json metrics: numbers accepted, other types ignored", "[trials][metrics]") {
+TEST_CASE("json metrics: numbers accepted and other types ignored", "[trials][metrics]") {
   JsonLinesParser parser({"loss", "acc", "note"});
   std::vector<MetricReport> reports;
   CHECK(parser.parse_line(R"({"loss": 0.1, "acc": 97, "note": true, "step": 4})", reports).empty());
@@ -59,14 +59,15 @@ TEST_CASE("json metrics: step keys in order of preference", "[trials][metrics]")
   CHECK_FALSE(step_of(R"({"loss": "1"})").has_value());
 }
 
-TEST_CASE("json metrics: bad lines are reported, not fatal; blank lines skipped",
+TEST_CASE("json metrics: bad lines are reported but not fatal and blank lines are skipped",
           "[trials][metrics]") {
   JsonLinesParser parser({"loss"});
   std::vector<MetricReport> reports;
   std::string error = parser.parse_line(R"("checkpoint_path": "", "loss": "0.2")", reports);
   CHECK_THAT(error, Catch::StartsWith("not a JSON object"));
   CHECK_THAT(parser.parse_line("[1, 2]", reports), Catch::Contains("found a JSON array"));
-  CHECK_THAT(parser.parse_line(R"({"loss": "0.2")", reports), Catch::StartsWith("not a JSON object"));
+  CHECK_THAT(parser.parse_line(R"({"loss": "0.2")", reports),
+             Catch::StartsWith("not a JSON object"));
   CHECK(parser.parse_line("   ", reports).empty());
   CHECK(reports.empty());
   CHECK(parser.parse_line(R"({"loss": "0.3", "timestamp": "invalid"})", reports).empty());

@@ -2,7 +2,6 @@
 #include <catch2/catch.hpp>
 
 #include "engine/error.hpp"
-#include "trials/metrics/regex_dialect.hpp"
 #include "trials/metrics/text_metrics_parser.hpp"
 #include "trials/metrics/timestamp.hpp"
 
@@ -35,7 +34,8 @@ TEST_CASE("text metrics: Katib's default regex", "[trials][metrics]") {
   CHECK(pairs(parser.parse_line("Score=1E0")) == Strings{"Score=1E0"});
   CHECK(pairs(parser.parse_line("epoch 3: loss = 0.25 accuracy=0.9")) ==
         Strings{"loss=0.25", "accuracy=0.9"});
-  CHECK(pairs(parser.parse_line("loss=+1.5e3,accuracy=-2")) == Strings{"loss=+1.5e3", "accuracy=-2"});
+  CHECK(pairs(parser.parse_line("loss=+1.5e3,accuracy=-2")) ==
+        Strings{"loss=+1.5e3", "accuracy=-2"});
   // No step, no time without a timestamp: the runner stamps arrival time.
   auto reports = parser.parse_line("loss=0.3");
   REQUIRE(reports.size() == 1);
@@ -90,7 +90,8 @@ TEST_CASE("text metrics: Katib's custom filter test table", "[trials][metrics]")
   TextMetricsParser parser({"accuracy", "loss"}, {kKatibFilter});
   CHECK(parser.custom_filters());
   const char* log[] = {
-      "2024-03-04T17:55:08Z INFO     {metricName: accuracy, metricValue: 0.8078};{metricName: loss, metricValue: 0.5183}",
+      "2024-03-04T17:55:08Z INFO     {metricName: accuracy, metricValue: 0.8078};{metricName: "
+      "loss, metricValue: 0.5183}",
       "2024-03-04T17:55:08Z INFO     {metricName: accuracy, metricValue: 0.6752}",
       "2024-03-04T17:55:08Z INFO     {metricName: loss, metricValue: 0.3634}",
       "2024-03-04T17:55:08Z INFO     {metricName: accuracy, metricValue: 100}",
@@ -100,30 +101,32 @@ TEST_CASE("text metrics: Katib's custom filter test table", "[trials][metrics]")
   };
   std::vector<MetricReport> reports;
   for (const char* line : log) parser.parse_line(line, reports);
-  CHECK(pairs(reports) == Strings{"accuracy=0.8078", "loss=0.5183", "accuracy=0.6752", "loss=0.3634",
-                                  "accuracy=100", "accuracy=888.333", "accuracy=-0.4759",
-                                  "loss=0.8671"});
+  CHECK(pairs(reports) == Strings{"accuracy=0.8078", "loss=0.5183", "accuracy=0.6752",
+                                  "loss=0.3634", "accuracy=100", "accuracy=888.333",
+                                  "accuracy=-0.4759", "loss=0.8671"});
   for (size_t i = 0; i + 1 < reports.size(); ++i) CHECK(reports[i].time == Approx(1709574908.0));
   CHECK(reports.back().time == 0);
 
   // Katib's invalid-value and invalid-format cases report nothing.
-  for (const char* line : {"2024-03-04T17:55:08Z INFO     {metricName: accuracy, metricValue: .333}",
-                           "2024-03-04T17:55:08Z INFO     {metricName: accuracy, metricValue: -.333}",
-                           "2024-03-04T17:55:08Z INFO     {metricName: accuracy, metricValue: - 345.333}",
-                           "2024-03-04T17:55:08Z INFO     {metricName: accuracy, metricValue: 888.}",
-                           "2024-03-04T17:55:08Z INFO     {metricName: accuracy, metricValue: 0.6752"})
+  for (const char* line :
+       {"2024-03-04T17:55:08Z INFO     {metricName: accuracy, metricValue: .333}",
+        "2024-03-04T17:55:08Z INFO     {metricName: accuracy, metricValue: -.333}",
+        "2024-03-04T17:55:08Z INFO     {metricName: accuracy, metricValue: - 345.333}",
+        "2024-03-04T17:55:08Z INFO     {metricName: accuracy, metricValue: 888.}",
+        "2024-03-04T17:55:08Z INFO     {metricName: accuracy, metricValue: 0.6752"})
     CHECK(parser.parse_line(line).empty());
 }
 
 TEST_CASE("text metrics: custom filters keep non-numeric values (DARTS genotype)",
           "[trials][metrics]") {
   TextMetricsParser parser({"Best-Genotype"}, {R"(([\w-]+)=(Genotype.*))"});
-  auto r = parser.parse_line("Best-Genotype=Genotype(normal=[[('sep_conv_3x3', 0)]], normal_concat=range(2, 6))");
+  auto r = parser.parse_line(
+      "Best-Genotype=Genotype(normal=[[('sep_conv_3x3', 0)]], normal_concat=range(2, 6))");
   REQUIRE(r.size() == 1);
   CHECK(r[0].value == "Genotype(normal=[[('sep_conv_3x3', 0)]], normal_concat=range(2, 6))");
 }
 
-TEST_CASE("text metrics: several filters, and a bad filter is a clear error", "[trials][metrics]") {
+TEST_CASE("text metrics: several filters and a bad filter is a clear error", "[trials][metrics]") {
   TextMetricsParser parser({"loss", "acc"}, {R"((loss):\s*(\S+))", R"((?i)(acc)\s+is\s+(\d+))"});
   CHECK(pairs(parser.parse_line("loss: 0.4 acc IS 7")) == Strings{"loss=0.4", "acc=7"});
   try {
@@ -135,16 +138,16 @@ TEST_CASE("text metrics: several filters, and a bad filter is a clear error", "[
   }
 }
 
-TEST_CASE("text metrics: RE2 braces become ECMAScript literals", "[trials][metrics]") {
-  bool icase = false;
-  CHECK(sextant::trials::re2_to_ecmascript(kKatibFilter, icase) ==
-        R"(\{metricName: ([\w|-]+), metricValue: ((-?\d+)(\.\d+)?)\})");
-  CHECK(sextant::trials::re2_to_ecmascript(R"(a{2,3}[{}](?P<n>x))", icase) == R"(a{2,3}[{}](x))");
-  CHECK_FALSE(icase);
+TEST_CASE("text metrics: Go RE2 filter syntax", "[trials][metrics]") {
+  // Named groups, literal braces and real repetitions, as a Go regexp reads them.
+  TextMetricsParser parser({"loss"}, {R"({(?P<name>loss)} is (?P<value>\d{1,3}(\.\d+)?))"});
+  CHECK(pairs(parser.parse_line("{loss} is 12.5 and {loss} is 1234")) ==
+        Strings{"loss=12.5", "loss=123"});
 }
 
 TEST_CASE("text metrics: finite number check", "[trials][metrics]") {
-  for (const char* yes : {"0.3", ".98", "-7.53e-05", "1E0", "+2", "100"}) CHECK(is_finite_number(yes));
+  for (const char* yes : {"0.3", ".98", "-7.53e-05", "1E0", "+2", "100"})
+    CHECK(is_finite_number(yes));
   for (const char* no : {"", "+", "-", ".", "1e", "abc", "1.2.3", "nan", "inf", "0x10", "1e999"})
     CHECK_FALSE(is_finite_number(no));
 }

@@ -104,7 +104,8 @@ class EventSink : public engine::TrialEvents {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sextant-trials-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "sextant-trials-XXXXXX").string();
     char* made = ::mkdtemp(pattern.data());
     if (!made) throw std::runtime_error("mkdtemp failed");
     path_ = made;
@@ -134,8 +135,9 @@ inline void write_text(const std::filesystem::path& file, const std::string& tex
 }
 
 // A batch/v1 Job trial template whose container "main" runs `command`.
-inline nlohmann::json job_template(const nlohmann::json& command,
-                                   const nlohmann::json& extra_container = nlohmann::json::object()) {
+inline nlohmann::json job_template(
+    const nlohmann::json& command,
+    const nlohmann::json& extra_container = nlohmann::json::object()) {
   nlohmann::json container = {{"name", "main"}, {"image", "unused"}, {"command", command}};
   for (auto it = extra_container.begin(); it != extra_container.end(); ++it)
     container[it.key()] = it.value();

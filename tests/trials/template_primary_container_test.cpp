@@ -36,16 +36,17 @@ TEST_CASE("primary container: Job command with args appended", "[trials][templat
   CHECK(c.working_dir.empty());
 }
 
-TEST_CASE("primary container: env, workingDir, valueFrom note, $(VAR) expansion",
+TEST_CASE("primary container: env with workingDir and valueFrom note and $(VAR) expansion",
           "[trials][template]") {
-  json object = job(json::array({{{"name", "main"},
-                                  {"command", {"run", "--out=$(OUT)/x", "$$(OUT)", "$(NOPE)"}},
-                                  {"workingDir", "/work/dir"},
-                                  {"env",
-                                   {{{"name", "OUT"}, {"value", "/data"}},
-                                    {{"name", "POD"}, {"valueFrom", {{"fieldRef", {{"fieldPath", "metadata.name"}}}}}},
-                                    {{"name", "LOG"}, {"value", "$(OUT)/log"}},
-                                    {{"name", "EMPTY"}}}}}}));
+  json object = job(json::array(
+      {{{"name", "main"},
+        {"command", {"run", "--out=$(OUT)/x", "$$(OUT)", "$(NOPE)"}},
+        {"workingDir", "/work/dir"},
+        {"env",
+         {{{"name", "OUT"}, {"value", "/data"}},
+          {{"name", "POD"}, {"valueFrom", {{"fieldRef", {{"fieldPath", "metadata.name"}}}}}},
+          {{"name", "LOG"}, {"value", "$(OUT)/log"}},
+          {{"name", "EMPTY"}}}}}}));
   auto c = primary_container(object, "main");
   CHECK(c.command == Strings{"run", "--out=/data/x", "$(OUT)", "$(NOPE)"});
   CHECK(c.env == std::vector<EnvVar>{{"OUT", "/data"}, {"LOG", "/data/log"}, {"EMPTY", ""}});
@@ -54,17 +55,17 @@ TEST_CASE("primary container: env, workingDir, valueFrom note, $(VAR) expansion"
   CHECK_THAT(c.notes[0], Catch::Contains("POD") && Catch::Contains("valueFrom"));
 }
 
-TEST_CASE("primary container: activeDeadlineSeconds from Job or pod spec, the smaller wins",
+TEST_CASE("primary container: activeDeadlineSeconds from Job or pod spec and the smaller wins",
           "[trials][template]") {
   json containers = json::array({{{"name", "main"}, {"command", {"x"}}}});
   CHECK(primary_container(job(containers, {{"activeDeadlineSeconds", 60}}), "main")
             .active_deadline_seconds == 60);
   CHECK(primary_container(job(containers, json::object(), {{"activeDeadlineSeconds", 30}}), "main")
             .active_deadline_seconds == 30);
-  CHECK(primary_container(job(containers, {{"activeDeadlineSeconds", 60}},
-                              {{"activeDeadlineSeconds", 90}}),
-                          "main")
-            .active_deadline_seconds == 60);
+  CHECK(
+      primary_container(
+          job(containers, {{"activeDeadlineSeconds", 60}}, {{"activeDeadlineSeconds", 90}}), "main")
+          .active_deadline_seconds == 60);
   CHECK_THROWS_WITH(primary_container(job(containers, {{"activeDeadlineSeconds", "soon"}}), "main"),
                     Catch::Contains("spec.activeDeadlineSeconds"));
   CHECK_THROWS_WITH(primary_container(job(containers, {{"activeDeadlineSeconds", 0}}), "main"),
@@ -72,7 +73,8 @@ TEST_CASE("primary container: activeDeadlineSeconds from Job or pod spec, the sm
 }
 
 TEST_CASE("primary container: missing container or command is an error", "[trials][template]") {
-  json object = job(json::array({{{"name", "a"}, {"command", {"x"}}}, {{"name", "b"}, {"image", "img"}}}));
+  json object =
+      job(json::array({{{"name", "a"}, {"command", {"x"}}}, {{"name", "b"}, {"image", "img"}}}));
   try {
     primary_container(object, "main");
     FAIL("expected an error");
@@ -94,17 +96,19 @@ TEST_CASE("primary container: missing container or command is an error", "[trial
 
 TEST_CASE("primary container: PyTorchJob runs the Master's container", "[trials][template]") {
   auto replica = [](const std::string& role) {
-    return json{{"replicas", 1},
-                {"template",
-                 {{"spec",
-                   {{"containers",
-                     {{{"name", "pytorch"}, {"command", {"python3", "mnist.py", "--role=" + role}}}}}}}}}};
+    return json{
+        {"replicas", 1},
+        {"template",
+         {{"spec",
+           {{"containers",
+             {{{"name", "pytorch"}, {"command", {"python3", "mnist.py", "--role=" + role}}}}}}}}}};
   };
-  json object = {{"apiVersion", "kubeflow.org/v1"},
-                 {"kind", "PyTorchJob"},
-                 {"spec",
-                  {{"runPolicy", {{"activeDeadlineSeconds", 120}}},
-                   {"pytorchReplicaSpecs", {{"Worker", replica("worker")}, {"Master", replica("master")}}}}}};
+  json object = {
+      {"apiVersion", "kubeflow.org/v1"},
+      {"kind", "PyTorchJob"},
+      {"spec",
+       {{"runPolicy", {{"activeDeadlineSeconds", 120}}},
+        {"pytorchReplicaSpecs", {{"Worker", replica("worker")}, {"Master", replica("master")}}}}}};
   auto c = primary_container(object, "pytorch");
   CHECK(c.command == Strings{"python3", "mnist.py", "--role=master"});
   CHECK(c.active_deadline_seconds == 120);
@@ -112,7 +116,8 @@ TEST_CASE("primary container: PyTorchJob runs the Master's container", "[trials]
                     Catch::Contains("no container named 'tensorflow'"));
 }
 
-TEST_CASE("primary container: Argo and Tekton are not supported locally yet", "[trials][template]") {
+TEST_CASE("primary container: Argo and Tekton are not supported locally yet",
+          "[trials][template]") {
   for (const char* kind : {"Workflow", "PipelineRun"}) {
     json object = {{"apiVersion", "x/v1"}, {"kind", kind}, {"spec", json::object()}};
     CHECK_THROWS_WITH(primary_container(object, "main"),

@@ -4,11 +4,11 @@
 #include "engine/error.hpp"
 #include "trials/template/render.hpp"
 
+using nlohmann::json;
 using sextant::Error;
 using sextant::engine::Assignment;
 using sextant::engine::ExperimentSpec;
 using sextant::trials::render_trial_object;
-using nlohmann::json;
 
 namespace {
 
@@ -52,9 +52,8 @@ ExperimentSpec simple_spec(const std::string& command_arg) {
   ExperimentSpec spec;
   spec.namespace_name = "default";
   spec.trial_template.trial_parameters = {{"p", "", "param"}};
-  spec.trial_template.trial_spec = json{{"apiVersion", "batch/v1"},
-                                        {"kind", "Job"},
-                                        {"spec", {{"arg", command_arg}}}};
+  spec.trial_template.trial_spec =
+      json{{"apiVersion", "batch/v1"}, {"kind", "Job"}, {"spec", {{"arg", command_arg}}}};
   return spec;
 }
 
@@ -86,7 +85,8 @@ TEST_CASE("render: parameters and metadata references are substituted", "[trials
 
 TEST_CASE("render: quotes and backslashes in values stay values", "[trials][template]") {
   ExperimentSpec spec = simple_spec("--x=${trialParameters.p} and ${trialParameters.p}");
-  std::string tricky = R"(a "quoted" \path\ {"k": 1} ${trialParameters.p})" "\n\t";
+  std::string tricky = R"(a "quoted" \path\ {"k": 1} ${trialParameters.p})"
+                       "\n\t";
   json object = render_trial_object(spec, "t1", {{"param", tricky}});
   CHECK(object["spec"]["arg"] == "--x=" + tricky + " and " + tricky);
   CHECK(object["kind"] == "Job");
@@ -142,12 +142,12 @@ TEST_CASE("render: the assignment count must match the non-metadata parameters",
   }
 }
 
-TEST_CASE("render: undeclared placeholders and missing trialSpec are errors", "[trials][template]") {
+TEST_CASE("render: undeclared placeholders and missing trialSpec are errors",
+          "[trials][template]") {
   ExperimentSpec spec = simple_spec("${trialParameters.q}");
   CHECK_THROWS_WITH(render_trial_object(spec, "t", {{"param", "1"}}),
                     Catch::Contains("${trialParameters.q}"));
   spec.trial_template.trial_spec.reset();
   spec.trial_template.config_map = sextant::engine::ConfigMapSource{"templates", "kubeflow", "x"};
-  CHECK_THROWS_WITH(render_trial_object(spec, "t", {{"param", "1"}}),
-                    Catch::Contains("ConfigMap"));
+  CHECK_THROWS_WITH(render_trial_object(spec, "t", {{"param", "1"}}), Catch::Contains("ConfigMap"));
 }

@@ -18,18 +18,6 @@ namespace {
 
 using engine::CollectorKind;
 
-const char* collector_name(CollectorKind kind) {
-  switch (kind) {
-    case CollectorKind::kStdOut: return "StdOut";
-    case CollectorKind::kFile: return "File";
-    case CollectorKind::kTensorFlowEvent: return "TensorFlowEvent";
-    case CollectorKind::kPrometheusMetric: return "PrometheusMetric";
-    case CollectorKind::kCustom: return "Custom";
-    case CollectorKind::kPush: return "Push";
-  }
-  return "unknown";
-}
-
 // An ordered environment where a later set() replaces an earlier value in place.
 class Environment {
  public:
@@ -79,7 +67,8 @@ std::string resolve_program(const std::string& program, const std::filesystem::p
                             const Environment& env) {
   if (program.empty()) return program;
   if (program.front() == '/') return program;
-  if (program.find('/') != std::string::npos) return (code_dir / program).lexically_normal().string();
+  if (program.find('/') != std::string::npos)
+    return (code_dir / program).lexically_normal().string();
   const std::string* path = env.get("PATH");
   std::string search = path ? *path : "/usr/local/bin:/usr/bin:/bin";
   size_t start = 0;
@@ -96,18 +85,10 @@ std::string resolve_program(const std::string& program, const std::filesystem::p
   return program;  // execve() then reports "no such file: <program>"
 }
 
-std::vector<std::string> metric_names(const engine::ObjectiveSpec& objective) {
-  std::vector<std::string> names;
-  if (!objective.objective_metric_name.empty()) names.push_back(objective.objective_metric_name);
-  for (const auto& n : objective.additional_metric_names)
-    if (!n.empty() && n != objective.objective_metric_name) names.push_back(n);
-  return names;
-}
-
 }  // namespace
 
-std::shared_ptr<const TextMetricsParser> ParserCache::text(const std::vector<std::string>& names,
-                                                           const std::vector<std::string>& filters) {
+std::shared_ptr<const TextMetricsParser> ParserCache::text(
+    const std::vector<std::string>& names, const std::vector<std::string>& filters) {
   std::string key;
   for (const auto& n : names) key += n + '\x1f';
   key += '\x1e';
@@ -150,7 +131,9 @@ std::filesystem::path local_metrics_path(const std::filesystem::path& trial_dir,
                   "must not contain '..' (it is mapped under the trial directory), found '" +
                       container_path + "'",
                   field);
-  return (trial_dir / "metrics" / relative).lexically_normal();
+  std::filesystem::path local = (trial_dir / "metrics" / relative).lexically_normal();
+  if (!local.has_filename()) local = local.parent_path();  // "/var/log/katib/tfevent/"
+  return local;
 }
 
 LaunchPlan plan_launch(const engine::TrialLaunch& launch, const LocalRunnerOptions& options,
@@ -168,7 +151,7 @@ LaunchPlan plan_launch(const engine::TrialLaunch& launch, const LocalRunnerOptio
       break;
     default:
       throw Error(ErrorCode::kInvalidArgument,
-                  std::string("collector kind ") + collector_name(collector.kind) +
+                  std::string("collector kind ") + engine::to_string(collector.kind) +
                       " is not supported for local trials (use StdOut, File or Push)",
                   "spec.metricsCollectorSpec.collector.kind");
   }
@@ -179,13 +162,14 @@ LaunchPlan plan_launch(const engine::TrialLaunch& launch, const LocalRunnerOptio
   plan.notes = std::move(container.notes);
   plan.deadline_seconds = container.active_deadline_seconds;
 
-  const std::vector<std::string> names = metric_names(spec.objective);
+  std::vector<std::string> names = spec.objective.all_metric_names();
+  std::erase(names, std::string());
   std::string container_metrics_path;
   if (collector.kind == CollectorKind::kStdOut) {
     plan.text_parser = parsers.text(names, collector.filters);
   } else if (collector.kind == CollectorKind::kFile) {
-    container_metrics_path = collector.file_path.empty() ? "/var/log/katib/metrics.log"
-                                                         : collector.file_path;
+    container_metrics_path =
+        collector.file_path.empty() ? "/var/log/katib/metrics.log" : collector.file_path;
     plan.metrics_is_directory = collector.file_path_kind == "Directory";
     plan.metrics_path = local_metrics_path(launch.trial_dir, container_metrics_path);
     std::error_code ec;
@@ -230,8 +214,8 @@ LaunchPlan plan_launch(const engine::TrialLaunch& launch, const LocalRunnerOptio
   if (!plan.metrics_path.empty()) env.set("SEXTANT_METRICS_FILE", plan.metrics_path.string());
   if (!options.report_python_path.empty()) {
     const std::string* existing = env.get("PYTHONPATH");
-    env.set("PYTHONPATH", options.report_python_path +
-                              (existing && !existing->empty() ? ":" + *existing : ""));
+    env.set("PYTHONPATH",
+            options.report_python_path + (existing && !existing->empty() ? ":" + *existing : ""));
   }
 
   std::filesystem::path code_dir = spec.code_dir;

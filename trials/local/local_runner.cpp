@@ -17,6 +17,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -68,7 +69,9 @@ std::string trimmed(std::string_view s) {
   return out;
 }
 
-int pidfd_open(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
+int pidfd_open(pid_t pid) {
+  return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+}
 
 }  // namespace
 
@@ -78,10 +81,18 @@ class LocalRunner::Loop {
     epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
     wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (epoll_fd_ < 0 || wake_fd_ < 0)
-      throw Error(ErrorCode::kUnavailable,
-                  std::string("local runner: cannot create its event loop: ") + std::strerror(errno));
+      throw Error(
+          ErrorCode::kUnavailable,
+          std::string("local runner: cannot create its event loop: ") + std::strerror(errno));
     watch(wake_fd_, &wake_tag_);
+    // The loop thread takes no process signals: the engine's signal handling (Ctrl-C) must
+    // not have SIGINT or SIGTERM land here. Synchronous fault signals stay deliverable.
+    sigset_t blocked, old;
+    sigfillset(&blocked);
+    for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS}) sigdelset(&blocked, sig);
+    ::pthread_sigmask(SIG_BLOCK, &blocked, &old);
     thread_ = std::thread([this] { run(); });
+    ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
   }
 
   ~Loop() {
@@ -242,11 +253,19 @@ class LocalRunner::Loop {
     std::filesystem::path log = launch.trial_dir / "trial.log";
     run->log_fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (run->log_fd < 0)
-      return start_failed(*run, "cannot open the trial log " + log.string() + ": " +
-                                    std::strerror(errno));
+      return start_failed(
+          *run, "cannot open the trial log " + log.string() + ": " + std::strerror(errno));
     if (!plan_error.empty()) return start_failed(*run, plan_error);
     run->plan = std::move(plan);
     for (const auto& note : run->plan.notes) write_note(run->log_fd, note);
+    if (run->plan.collector == engine::CollectorKind::kFile) {
+      // Like the fresh emptyDir of a pod: a retried trial must not re-report the metrics of
+      // its previous attempt.
+      std::error_code ec;
+      std::filesystem::remove_all(run->plan.metrics_path, ec);
+      if (run->plan.metrics_is_directory)
+        std::filesystem::create_directories(run->plan.metrics_path, ec);
+    }
 
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
@@ -286,7 +305,8 @@ class LocalRunner::Loop {
     watch(r.out_fd, &r.out_tag);
     watch(r.exit_fd, &r.exit_tag);
     auto now = Clock::now();
-    if (r.plan.deadline_seconds) r.deadline_at = now + std::chrono::seconds(*r.plan.deadline_seconds);
+    if (r.plan.deadline_seconds)
+      r.deadline_at = now + std::chrono::seconds(*r.plan.deadline_seconds);
     if (r.plan.collector == engine::CollectorKind::kFile) {
       r.tail = std::make_unique<FileTail>(r.plan.metrics_path, r.plan.metrics_is_directory);
       r.poll_at = now + options_.file_poll_interval;
@@ -526,9 +546,10 @@ bool LocalRunner::reap_orphan(const std::string& trial, const std::string& handl
   if (handle.empty()) return false;
   auto parsed = RunnerHandle::parse(handle);
   if (!parsed)
-    throw Error(ErrorCode::kInvalidArgument,
-                "trial " + trial + ": '" + handle +
-                    "' is not a local runner handle (expected pid:<pid> pgid:<pgid> start:<ticks>)");
+    throw Error(
+        ErrorCode::kInvalidArgument,
+        "trial " + trial + ": '" + handle +
+            "' is not a local runner handle (expected pid:<pid> pgid:<pgid> start:<ticks>)");
   return kill_run_leftovers(*parsed);
 }
 

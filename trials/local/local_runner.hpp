@@ -14,12 +14,13 @@ namespace sextant::trials {
 // Runs the primary container's command of a trial template as a host process (see
 // plan_launch() for the command, directory and environment), in its own process group.
 //
-// One event-loop thread per runner does all the work: it forks (so PR_SET_PDEATHSIG is tied
-// to a thread that lives as long as the runner), reads the merged stdout+stderr pipe of every
-// trial, appends it to <trial_dir>/trial.log, parses metrics as lines arrive (StdOut collector)
-// or as the metrics file grows (File collector, checked every file_poll_interval), notices
-// exits through a pidfd (no polling, no sleeps), and runs deadline and kill timers. Every
-// TrialEvents call comes from that thread; a callback may call start() or cancel().
+// One event-loop thread per runner does all the work: it spawns the processes (so
+// PR_SET_PDEATHSIG is tied to a thread that lives as long as the runner), reads the merged
+// stdout+stderr pipe of every trial, appends it to <trial_dir>/trial.log, parses metrics as lines
+// arrive (StdOut collector) or as the metrics file grows (File collector, checked every
+// file_poll_interval), notices exits through a pidfd (no polling, no sleeps), and runs deadline and
+// kill timers. Every TrialEvents call comes from that thread; a callback may call start() or
+// cancel().
 //
 // Exit reasons: "Error" (exited with status N; last line: ...), "Signal" (killed by signal
 // SIGKILL (9)), "DeadlineExceeded" (activeDeadlineSeconds passed: SIGTERM, then SIGKILL after
@@ -27,7 +28,8 @@ namespace sextant::trials {
 // (the plan or exec failed; never an exception). After the process exits, whatever is left of
 // its process group (orphaned grandchildren) is killed before on_exit().
 //
-// Destroying the runner kills the process groups of trials still running, without on_exit().
+// Destroying the runner kills the process groups of trials still running, without on_exit();
+// it must not be destroyed from inside a TrialEvents callback.
 class LocalRunner final : public engine::TrialRunner {
  public:
   explicit LocalRunner(LocalRunnerOptions options = {});

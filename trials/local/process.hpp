@@ -12,11 +12,11 @@
 namespace sextant::trials {
 
 struct SpawnSpec {
-  std::string exec_path;           // what execve() runs (already resolved)
-  std::vector<std::string> argv;   // argv[0] as the template wrote it
-  std::vector<std::string> env;    // "NAME=value", the whole environment
-  std::filesystem::path cwd;       // "" = inherit
-  int output_fd = -1;              // becomes the child's stdout and stderr
+  std::string exec_path;          // what execve() runs (already resolved)
+  std::vector<std::string> argv;  // argv[0] as the template wrote it
+  std::vector<std::string> env;   // "NAME=value", the whole environment
+  std::filesystem::path cwd;      // "" = inherit
+  int output_fd = -1;             // becomes the child's stdout and stderr
 };
 
 struct SpawnResult {
@@ -24,11 +24,13 @@ struct SpawnResult {
   std::string error;  // otherwise: "exec: no such file: /x/train", "chdir: ...", "fork: ..."
 };
 
-// fork + execve. The child: own process group (setpgid), SIGKILL when the forking thread
-// dies (PR_SET_PDEATHSIG; call this from a long-lived thread), default signal dispositions
-// and an empty signal mask, stdin from /dev/null, stdout and stderr to output_fd, every
-// other descriptor closed at exec. Exec failures travel back through a CLOEXEC pipe, so
-// this returns only after the child has exec'd (or failed to, and has been reaped).
+// fork + execve, as a vfork-style clone (the child shares the parent's memory until exec
+// rather than copying its page tables; the calling thread waits for the exec). The child: own
+// process group (setpgid), SIGKILL when the calling thread dies (PR_SET_PDEATHSIG; call this
+// from a long-lived thread), default signal dispositions and an empty signal mask, stdin from
+// /dev/null, stdout and stderr to output_fd, every other descriptor closed at exec. Exec
+// failures travel back through a CLOEXEC pipe, so this returns only after the child has
+// exec'd (or failed to, and has been reaped). output_fd must be above 2.
 SpawnResult spawn_process(const SpawnSpec& spec);
 
 // Field 22 of /proc/<pid>/stat (start time in clock ticks since boot); it tells a process

@@ -60,7 +60,8 @@ std::string JsonLinesParser::parse_line(std::string_view line,
     if (auto close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);
     return "not a JSON object: " + what;
   }
-  if (!object.is_object()) return std::string("not a JSON object: found a JSON ") + object.type_name();
+  if (!object.is_object())
+    return std::string("not a JSON object: found a JSON ") + object.type_name();
 
   double time = 0;
   if (auto it = object.find("timestamp"); it != object.end()) time = time_of(*it);

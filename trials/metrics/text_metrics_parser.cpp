@@ -5,7 +5,8 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "trials/metrics/regex_dialect.hpp"
+#include "engine/error.hpp"
+#include "engine/spec/metrics_regex.hpp"
 #include "trials/metrics/timestamp.hpp"
 
 namespace sextant::trials {
@@ -42,10 +43,16 @@ TextMetricsParser::TextMetricsParser(std::vector<std::string> metric_names,
     regexes_.emplace_back(kDefaultMetricsFilter, std::regex::ECMAScript | std::regex::optimize);
     return;
   }
-  for (size_t i = 0; i < filters.size(); ++i)
-    regexes_.push_back(compile_re2_filter(
-        filters[i],
-        "spec.metricsCollectorSpec.source.filter.metricsFormat[" + std::to_string(i) + "]"));
+  for (size_t i = 0; i < filters.size(); ++i) {
+    try {
+      // The spec validator compiles filters the same way, so what validated here collects.
+      regexes_.push_back(engine::compile_metrics_filter(filters[i]));
+    } catch (const Error& e) {
+      throw Error(
+          ErrorCode::kInvalidArgument, "'" + filters[i] + "': " + e.message(),
+          "spec.metricsCollectorSpec.source.filter.metricsFormat[" + std::to_string(i) + "]");
+    }
+  }
 }
 
 void TextMetricsParser::parse_line(std::string_view line,
@@ -76,8 +83,9 @@ void TextMetricsParser::parse_line(std::string_view line,
           break;
         }
       if (!requested) continue;
-      std::string_view value =
-          m[2].length() == 0 ? std::string_view{} : trim(std::string_view(&*m[2].first, m[2].length()));
+      std::string_view value = m[2].length() == 0
+                                   ? std::string_view{}
+                                   : trim(std::string_view(&*m[2].first, m[2].length()));
       if (value.empty()) continue;
       if (!custom_filters_ && !is_finite_number(value)) continue;
       engine::MetricReport report;

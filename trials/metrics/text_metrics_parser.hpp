@@ -24,7 +24,8 @@ inline constexpr const char* kDefaultMetricsFilter =
 // Values: with the default filter, empty values and values that are not finite numbers are
 // dropped (Katib would store "" or "+" and fail later). With custom filters any non-empty value
 // is kept verbatim: DARTS, for one, reports its genotype as "Genotype(normal=[...], ...)".
-// Regexes are compiled once, in the constructor; filters are RE2 syntax (regex_dialect.hpp).
+// Regexes are compiled once, in the constructor; filters are Go RE2 syntax, translated by
+// engine/spec/metrics_regex.hpp exactly as the spec validator does.
 // step is never set: TEXT lines carry none. Throws sextant::Error for a filter that does not
 // compile, naming spec.metricsCollectorSpec.source.filter.metricsFormat[i].
 class TextMetricsParser {

@@ -197,7 +197,8 @@ PrimaryContainer primary_container(const json& trial_object,
   std::string api_version = trial_object.value("apiVersion", "");
   const std::string& name = primary_container_name;
   if (name.empty())
-    throw invalid("is empty; it names the container to run", "spec.trialTemplate.primaryContainerName");
+    throw invalid("is empty; it names the container to run",
+                  "spec.trialTemplate.primaryContainerName");
 
   if (kind == "Workflow" || kind == "PipelineRun")
     throw invalid("kind " + kind + " (" + api_version +
@@ -214,19 +215,20 @@ PrimaryContainer primary_container(const json& trial_object,
         if (auto ps = t->find("spec"); ps != t->end() && ps->is_object()) pod_spec = &*ps;
     }
     if (!pod_spec || !pod_spec->contains("containers"))
-      throw invalid("is missing; a Job needs its pod's containers", "spec.template.spec.containers");
+      throw invalid("is missing; a Job needs its pod's containers",
+                    "spec.template.spec.containers");
     size_t index = 0;
     const json* c = find_in_containers(*pod_spec, name, index);
     if (!c) {
       std::string names = container_names(*pod_spec);
-      throw invalid("has no container named '" + name + "' (primaryContainerName); found: " +
-                        (names.empty() ? "none" : names),
+      throw invalid("has no container named '" + name +
+                        "' (primaryContainerName); found: " + (names.empty() ? "none" : names),
                     "spec.template.spec.containers");
     }
     PrimaryContainer out =
         read_container(*c, name, "spec.template.spec.containers[" + std::to_string(index) + "]");
-    out.active_deadline_seconds = smaller(deadline_at(*job_spec, "spec"),
-                                          deadline_at(*pod_spec, "spec.template.spec"));
+    out.active_deadline_seconds =
+        smaller(deadline_at(*job_spec, "spec"), deadline_at(*pod_spec, "spec.template.spec"));
     return out;
   }
 

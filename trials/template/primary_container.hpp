@@ -23,7 +23,7 @@ struct PrimaryContainer {
   std::vector<EnvVar> env;           // the container's env list, in order, values expanded
   std::string working_dir;           // "" when not set
   std::optional<int64_t> active_deadline_seconds;
-  std::vector<std::string> notes;    // what was ignored locally (valueFrom, envFrom), for the log
+  std::vector<std::string> notes;  // what was ignored locally (valueFrom, envFrom), for the log
 };
 
 // Finds the container named `primary_container_name` and reads it with Kubernetes semantics:

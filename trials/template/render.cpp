@@ -32,8 +32,8 @@ std::string metadata_value(const engine::ExperimentSpec& spec, const nlohmann::j
                            const std::string& trial_name, const std::string& reference,
                            const std::string& field) {
   // reference is "${trialSpec.<key>}"
-  std::string key = reference.substr(kMetadataPrefix.size(),
-                                     reference.size() - kMetadataPrefix.size() - 1);
+  std::string key =
+      reference.substr(kMetadataPrefix.size(), reference.size() - kMetadataPrefix.size() - 1);
   auto text_field = [&](const char* name) -> std::string {
     auto it = trial_spec.find(name);
     if (it == trial_spec.end() || !it->is_string())
@@ -44,14 +44,14 @@ std::string metadata_value(const engine::ExperimentSpec& spec, const nlohmann::j
   if (key == "Namespace") return spec.namespace_name;
   if (key == "Kind") return text_field("kind");
   if (key == "APIVersion") return text_field("apiVersion");
-  for (const auto& [prefix, map_name] :
-       {std::pair{std::string("Labels["), "labels"}, std::pair{std::string("Annotations["), "annotations"}}) {
+  for (const auto& [prefix, map_name] : {std::pair{std::string("Labels["), "labels"},
+                                         std::pair{std::string("Annotations["), "annotations"}}) {
     if (key.rfind(prefix, 0) == 0 && key.size() > prefix.size() + 1 && key.back() == ']') {
       std::string name = key.substr(prefix.size(), key.size() - prefix.size() - 1);
       const std::string* value = string_at(trial_spec, "metadata", map_name, name);
       if (!value)
-        throw invalid("reference " + reference + ": trialSpec.metadata." + map_name + " has no key '" +
-                          name + "'",
+        throw invalid("reference " + reference + ": trialSpec.metadata." + map_name +
+                          " has no key '" + name + "'",
                       field);
       return *value;
     }
@@ -77,8 +77,8 @@ std::string json_escaped(const std::string& value, const std::string& name) {
 }  // namespace
 
 bool is_metadata_reference(const std::string& reference) {
-  return reference.size() > kMetadataPrefix.size() + 1 && reference.rfind(kMetadataPrefix, 0) == 0 &&
-         reference.back() == '}';
+  return reference.size() > kMetadataPrefix.size() + 1 &&
+         reference.rfind(kMetadataPrefix, 0) == 0 && reference.back() == '}';
 }
 
 nlohmann::json render_trial_object(const engine::ExperimentSpec& spec,
@@ -87,8 +87,8 @@ nlohmann::json render_trial_object(const engine::ExperimentSpec& spec,
   const auto& tt = spec.trial_template;
   if (!tt.trial_spec) {
     if (tt.config_map)
-      throw invalid("trial templates from a ConfigMap (" + tt.config_map->config_map_namespace + "/" +
-                        tt.config_map->config_map_name +
+      throw invalid("trial templates from a ConfigMap (" + tt.config_map->config_map_namespace +
+                        "/" + tt.config_map->config_map_name +
                         ") cannot be read here; put the template inline as trialSpec",
                     kTemplatePath + ".configMap");
     throw invalid("has no trialSpec", kTemplatePath);
@@ -141,8 +141,8 @@ nlohmann::json render_trial_object(const engine::ExperimentSpec& spec,
     if (at == std::string::npos) break;
     size_t close = text.find('}', at + kPlaceholderPrefix.size());
     if (close == std::string::npos) break;
-    std::string name = text.substr(at + kPlaceholderPrefix.size(),
-                                   close - at - kPlaceholderPrefix.size());
+    std::string name =
+        text.substr(at + kPlaceholderPrefix.size(), close - at - kPlaceholderPrefix.size());
     auto it = values.find(name);
     if (it == values.end())
       throw invalid("uses ${trialParameters." + name + "}, which trialParameters does not declare",
@@ -160,10 +160,12 @@ nlohmann::json render_trial_object(const engine::ExperimentSpec& spec,
     throw invalid(std::string("is not valid JSON after substitution: ") + e.what(),
                   kTemplatePath + ".trialSpec");
   }
-  if (!object.is_object()) throw invalid("is not an object after substitution", kTemplatePath + ".trialSpec");
+  if (!object.is_object())
+    throw invalid("is not an object after substitution", kTemplatePath + ".trialSpec");
   auto& metadata = object["metadata"];
   if (metadata.is_null()) metadata = nlohmann::json::object();
-  if (!metadata.is_object()) throw invalid("metadata must be an object", kTemplatePath + ".trialSpec");
+  if (!metadata.is_object())
+    throw invalid("metadata must be an object", kTemplatePath + ".trialSpec");
   object["metadata"]["name"] = trial_name;
   object["metadata"]["namespace"] = spec.namespace_name;
   return object;
