@@ -147,8 +147,9 @@ int run_command(const GlobalOptions& global, const RunOptions& options) {
   });
 
   engine::ControllerOptions controller_options;
-  controller_options.runs_dir =
-      options.runs_dir.empty() ? default_runs_dir(db_path) : std::filesystem::path(options.runs_dir);
+  // Absolute, because trials run in the spec's folder and get these paths in their environment.
+  controller_options.runs_dir = std::filesystem::absolute(
+      options.runs_dir.empty() ? default_runs_dir(db_path) : std::filesystem::path(options.runs_dir));
   controller_options.report_url = "http://" + host + ":" + std::to_string(server.port());
   controller_options.kill_grace = std::chrono::milliseconds(static_cast<long>(options.grace_seconds * 1000));
   auto mode = parse_progress_mode(options.progress, isatty(STDERR_FILENO));
