@@ -142,11 +142,12 @@ def main():
     ap.add_argument("--worker", required=True)
     ap.add_argument("--trials", type=int, default=1000)
     ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--workdir", help="where the databases and trial directories go (default: system temp)")
     args = ap.parse_args()
     sextant = os.path.abspath(args.sextant)
     worker = os.path.abspath(args.worker)
 
-    with tempfile.TemporaryDirectory(prefix="sextant-overhead-") as workdir:
+    with tempfile.TemporaryDirectory(prefix="sextant-overhead-", dir=args.workdir) as workdir:
         ours = [run_sextant(sextant, worker, args.trials, p, workdir) for p in (1, 2)]
         optuna_result = run_optuna(args.trials, workdir)
 

@@ -2,9 +2,12 @@
 // with Katib's rules, and survive restarts without losing or duplicating a trial.
 #include "engine/controller/controller.hpp"
 
+#include <sys/random.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
-#include <random>
+#include <cstring>
 
 #include "engine/controller/metrics_summary.hpp"
 #include "engine/error.hpp"
@@ -16,11 +19,20 @@ constexpr const char* kReasonInterrupted = "TrialInterrupted";
 constexpr const char* kReasonKilled = "TrialKilled";
 
 std::string random_token() {
-  std::random_device rd;
-  char buf[33];
-  for (int i = 0; i < 4; ++i) std::snprintf(buf + 8 * i, 9, "%08x", rd());
-  return std::string(buf, 32);
+  unsigned char bytes[16];
+  size_t got = 0;
+  while (got < sizeof bytes) {
+    ssize_t n = getrandom(bytes + got, sizeof bytes - got, 0);
+    if (n < 0 && errno != EINTR)
+      throw Error(ErrorCode::kInternal, std::string("getrandom: ") + std::strerror(errno));
+    if (n > 0) got += static_cast<size_t>(n);
+  }
+  static const char* hex = "0123456789abcdef";
+  std::string token;
+  for (unsigned char b : bytes) token += {hex[b >> 4], hex[b & 15]};
+  return token;
 }
+
 
 // Katib names trials <experiment>-<8 random lowercase alphanumerics>; ours have the same shape
 // but are derived from (experiment, sequence) so a replayed creation gets the same name.
@@ -203,24 +215,32 @@ RunOutcome Controller::run() {
   if (status_.completed()) return {status_, false};
   recover_interrupted_trials();
   if (auto state = store_.algorithm_state(spec_.name)) algorithm_.restore_state(*state);
-
-  for (auto& t : trials_)
-    if (t.state == TrialState::kCreated) launch(t);
+  directories_ = std::make_unique<TrialDirectories>(options_.runs_dir / spec_.name,
+                                                    runner_.log_path("").filename().string());
 
   bool stopping = false;
   bool killing = false;
   bool completed = false;
+  std::deque<Event> events;
   auto next_progress = std::chrono::steady_clock::now() + options_.progress_interval;
   while (true) {
-    if (!stopping && !completed && reconcile()) {
-      completed = true;
-      if (count_trials(trials_).active() > 0)
-        stop_active_trials(options_.kill_grace, kReasonKilled);
+    // Recording what happened and storing the trials that replace the finished ones share one
+    // transaction; the new trials start only once it is committed.
+    store_.transaction([&] {
+      handle_events(events);
+      if (!stopping && !completed) completed = reconcile();
+    });
+    if (completed && !stopping && count_trials(trials_).active() > 0) {
+      stopping = true;  // the experiment is done: what still runs is stopped, once
+      stop_active_trials(options_.kill_grace, kReasonKilled);
+    } else if (!completed && !stopping) {
+      for (auto& t : trials_)
+        if (t.state == TrialState::kCreated) launch(t);
+      if (!exhausted_) directories_->prepare_ahead(upcoming_trial_names());
     }
     notify_progress();
     if ((completed || stopping) && count_trials(trials_).active() == 0) break;
 
-    std::deque<Event> events;
     bool stop_now = false, kill_now = false;
     {
       std::unique_lock lock(mutex_);
@@ -237,7 +257,6 @@ RunOutcome Controller::run() {
     }
     if (std::chrono::steady_clock::now() >= next_progress)
       next_progress = std::chrono::steady_clock::now() + options_.progress_interval;
-    handle_events(events);
     if (stop_now && !completed) {
       stopping = true;
       stop_active_trials(options_.kill_grace, kReasonInterrupted);
@@ -247,7 +266,10 @@ RunOutcome Controller::run() {
       stop_active_trials(std::chrono::milliseconds(0), completed ? kReasonKilled : kReasonInterrupted);
     }
   }
-  save_status();
+  store_.transaction([&] {
+    handle_events(events);
+    save_status();
+  });
   return {status_, stopping && !completed};
 }
 
@@ -261,8 +283,7 @@ void Controller::handle_events(std::deque<Event>& events) {
     else
       exits.push_back(std::get<TrialExit>(e));
   }
-  // One transaction for the whole batch keeps a busy experiment's write cost low.
-  store_.transaction([&] {
+  store_.transaction([&] {  // joins the loop's transaction
     store_.put_observations(points);
     std::vector<std::string> touched;
     for (const auto& p : points)
@@ -272,6 +293,7 @@ void Controller::handle_events(std::deque<Event>& events) {
     for (const auto& exit : exits) handle_exit(exit);
     if (!exits.empty()) save_status();
   });
+  events.clear();
 }
 
 void Controller::handle_metrics(std::vector<MetricReport>& reports,
@@ -399,11 +421,26 @@ bool Controller::reconcile() {
   return false;
 }
 
-std::string Controller::next_trial_name() {
-  int64_t sequence = static_cast<int64_t>(trials_.size()) + 1;
+std::vector<std::string> Controller::upcoming_trial_names() const {
+  // The trials that replace the running ones when they finish, within the budget.
+  int count = spec_.parallel_trial_count;
+  if (spec_.max_trial_count)
+    count = std::min(count, *spec_.max_trial_count - static_cast<int>(trials_.size()));
+  std::vector<std::string> names;
+  for (int i = 1; i <= count; ++i) names.push_back(trial_name_for(static_cast<int64_t>(trials_.size()) + i));
+  return names;
+}
+
+std::string Controller::next_trial_name() const {
+  return trial_name_for(static_cast<int64_t>(trials_.size()) + 1);
+}
+
+std::string Controller::trial_name_for(int64_t sequence) const {
   for (int salt = 0;; ++salt) {
+    // Names of other experiments cannot collide: the suffix has a fixed length, so equal
+    // names would need equal experiment names.
     std::string name = spec_.name + "-" + trial_suffix(spec_.name, sequence, salt);
-    if (!index_.count(name) && !store_.find_trial(name)) return name;
+    if (!index_.count(name)) return name;
   }
 }
 
@@ -416,7 +453,6 @@ void Controller::create_trials(int count) {
     if (count_trials(trials_).active() == 0) exhausted_ = true;
     return;
   }
-  size_t first = trials_.size();
   store_.transaction([&] {
     for (auto& s : result.suggestions) {
       Trial t;
@@ -434,17 +470,10 @@ void Controller::create_trials(int count) {
     }
     store_.put_algorithm_state(spec_.name, algorithm_.save_state());
   });
-  for (size_t i = first; i < trials_.size(); ++i) launch(trials_[i]);
 }
 
 void Controller::launch(Trial& t) {
-  auto trial_dir = options_.runs_dir / spec_.name / t.name;
-  auto artifact_dir = trial_dir / "artifacts";
-  std::error_code ec;
-  std::filesystem::create_directories(artifact_dir, ec);
-  if (ec)
-    throw Error(ErrorCode::kUnavailable, "cannot create trial directory " + trial_dir.string() +
-                                             ": " + ec.message());
+  auto [trial_dir, artifact_dir] = directories_->claim(t.name);
   {
     std::lock_guard lock(mutex_);
     tokens_[t.name] = t.report_token;

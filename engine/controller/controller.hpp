@@ -7,6 +7,7 @@
 #include <deque>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "engine/controller/experiment_status.hpp"
+#include "engine/controller/trial_directories.hpp"
 #include "engine/ports/algorithm.hpp"
 #include "engine/ports/trial_runner.hpp"
 #include "engine/spec/experiment_spec.hpp"
@@ -91,7 +93,9 @@ class Controller : public TrialEvents {
   void stop_active_trials(std::chrono::milliseconds grace, const std::string& why);
   void save_status();
   void notify_progress();
-  std::string next_trial_name();
+  std::string next_trial_name() const;
+  std::string trial_name_for(int64_t sequence) const;
+  std::vector<std::string> upcoming_trial_names() const;
   Trial* find(const std::string& name);
 
   Store& store_;
@@ -107,6 +111,7 @@ class Controller : public TrialEvents {
   std::map<std::pair<std::string, std::string>, int64_t> next_step_;  // (trial, metric) -> step
   std::map<std::string, std::string> cancel_reason_;  // trials we are stopping, and why
   bool exhausted_ = false;
+  std::unique_ptr<TrialDirectories> directories_;
 
   mutable std::mutex mutex_;  // guards queue_, tokens_, stop flags
   std::condition_variable wake_;

@@ -183,6 +183,18 @@ int take_lock(const std::filesystem::path& path) {
   return fd;
 }
 
+// Cached statements are reused; this puts one back in its initial state whatever happens.
+struct StatementReset {
+  SQLite::Statement& q;
+  ~StatementReset() {
+    try {
+      q.reset();
+      q.clearBindings();
+    } catch (...) {
+    }
+  }
+};
+
 }  // namespace
 
 double now_seconds() {
@@ -234,8 +246,16 @@ Store::Store(std::filesystem::path path, std::unique_ptr<SQLite::Database> db, i
     : path_(std::move(path)), db_(std::move(db)), lock_fd_(lock_fd) {}
 
 Store::~Store() {
+  statements_.clear();
   db_.reset();  // close SQLite before dropping our descriptor of the same file
   if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+SQLite::Statement& Store::statement(const std::string& sql) const {
+  // Preparing costs more than running most of these statements; keep each one prepared.
+  auto& slot = statements_[sql];
+  if (!slot) slot = std::make_unique<SQLite::Statement>(*db_, sql);
+  return *slot;
 }
 
 int Store::schema_version() const {
@@ -274,9 +294,9 @@ void Store::rollback() {
 
 void Store::insert_experiment(const ExperimentRecord& r) {
   guarded("storing experiment " + r.name, [&] {
-    SQLite::Statement q(*db_,
-                        "INSERT INTO experiments (name, spec, status, source_file, code_dir, "
+    auto& q = statement("INSERT INTO experiments (name, spec, status, source_file, code_dir, "
                         "runs_dir, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)");
+    StatementReset reset_q(q);
     q.bind(1, r.name);
     q.bind(2, r.spec.dump());
     q.bind(3, r.status.dump());
@@ -291,7 +311,8 @@ void Store::insert_experiment(const ExperimentRecord& r) {
 
 void Store::update_experiment_spec(const std::string& name, const json& spec) {
   guarded("updating experiment " + name, [&] {
-    SQLite::Statement q(*db_, "UPDATE experiments SET spec=?, updated_at=? WHERE name=?");
+    auto& q = statement("UPDATE experiments SET spec=?, updated_at=? WHERE name=?");
+    StatementReset reset_q(q);
     q.bind(1, spec.dump());
     q.bind(2, now_seconds());
     q.bind(3, name);
@@ -301,7 +322,8 @@ void Store::update_experiment_spec(const std::string& name, const json& spec) {
 
 void Store::update_experiment_status(const std::string& name, const json& status) {
   guarded("updating experiment " + name, [&] {
-    SQLite::Statement q(*db_, "UPDATE experiments SET status=?, updated_at=? WHERE name=?");
+    auto& q = statement("UPDATE experiments SET status=?, updated_at=? WHERE name=?");
+    StatementReset reset_q(q);
     q.bind(1, status.dump());
     q.bind(2, now_seconds());
     q.bind(3, name);
@@ -311,9 +333,9 @@ void Store::update_experiment_status(const std::string& name, const json& status
 
 std::optional<ExperimentRecord> Store::find_experiment(const std::string& name) const {
   return guarded("reading experiment " + name, [&]() -> std::optional<ExperimentRecord> {
-    SQLite::Statement q(*db_,
-                        "SELECT name, spec, status, source_file, code_dir, runs_dir, created_at, updated_at "
+    auto& q = statement("SELECT name, spec, status, source_file, code_dir, runs_dir, created_at, updated_at "
                         "FROM experiments WHERE name=?");
+    StatementReset reset_q(q);
     q.bind(1, name);
     if (!q.executeStep()) return std::nullopt;
     return experiment_from_row(q);
@@ -322,9 +344,9 @@ std::optional<ExperimentRecord> Store::find_experiment(const std::string& name) 
 
 std::vector<ExperimentRecord> Store::list_experiments() const {
   return guarded("listing experiments", [&] {
-    SQLite::Statement q(*db_,
-                        "SELECT name, spec, status, source_file, code_dir, runs_dir, created_at, updated_at "
+    auto& q = statement("SELECT name, spec, status, source_file, code_dir, runs_dir, created_at, updated_at "
                         "FROM experiments ORDER BY created_at, name");
+    StatementReset reset_q(q);
     std::vector<ExperimentRecord> out;
     while (q.executeStep()) out.push_back(experiment_from_row(q));
     return out;
@@ -350,11 +372,11 @@ void bind_trial_mutable(SQLite::Statement& q, const Trial& t, int first) {
 
 void Store::insert_trial(const Trial& t) {
   guarded("storing trial " + t.name, [&] {
-    SQLite::Statement q(*db_,
-                        "INSERT INTO trials (state, reason, message, observation, objective, "
+    auto& q = statement("INSERT INTO trials (state, reason, message, observation, objective, "
                         "objective_text, started_at, completed_at, runner_handle, name, "
                         "experiment, sequence, assignment, labels, created_at, report_token) "
                         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    StatementReset reset_q(q);
     bind_trial_mutable(q, t, 1);
     q.bind(10, t.name);
     q.bind(11, t.experiment);
@@ -369,10 +391,10 @@ void Store::insert_trial(const Trial& t) {
 
 void Store::update_trial(const Trial& t) {
   guarded("updating trial " + t.name, [&] {
-    SQLite::Statement q(*db_,
-                        "UPDATE trials SET state=?, reason=?, message=?, observation=?, "
+    auto& q = statement("UPDATE trials SET state=?, reason=?, message=?, observation=?, "
                         "objective=?, objective_text=?, started_at=?, completed_at=?, "
                         "runner_handle=? WHERE name=?");
+    StatementReset reset_q(q);
     bind_trial_mutable(q, t, 1);
     q.bind(10, t.name);
     if (q.exec() == 0) throw Error(ErrorCode::kNotFound, "trial " + t.name + " not found");
@@ -381,7 +403,8 @@ void Store::update_trial(const Trial& t) {
 
 std::optional<Trial> Store::find_trial(const std::string& name) const {
   return guarded("reading trial " + name, [&]() -> std::optional<Trial> {
-    SQLite::Statement q(*db_, std::string("SELECT ") + kTrialColumns + " FROM trials WHERE name=?");
+    auto& q = statement(std::string("SELECT ") + kTrialColumns + " FROM trials WHERE name=?");
+    StatementReset reset_q(q);
     q.bind(1, name);
     if (!q.executeStep()) return std::nullopt;
     return trial_from_row(q);
@@ -390,8 +413,9 @@ std::optional<Trial> Store::find_trial(const std::string& name) const {
 
 std::vector<Trial> Store::list_trials(const std::string& experiment) const {
   return guarded("listing trials of " + experiment, [&] {
-    SQLite::Statement q(*db_, std::string("SELECT ") + kTrialColumns +
+    auto& q = statement(std::string("SELECT ") + kTrialColumns +
                                   " FROM trials WHERE experiment=? ORDER BY sequence");
+    StatementReset reset_q(q);
     q.bind(1, experiment);
     std::vector<Trial> out;
     while (q.executeStep()) out.push_back(trial_from_row(q));
@@ -403,10 +427,10 @@ void Store::put_observations(const std::vector<ObservationPoint>& points) {
   if (points.empty()) return;
   guarded("storing observations", [&] {
     transaction([&] {
-      SQLite::Statement q(*db_,
-                          "INSERT INTO observations (trial, metric, step, value, time) "
+      auto& q = statement("INSERT INTO observations (trial, metric, step, value, time) "
                           "VALUES (?,?,?,?,?) ON CONFLICT (trial, metric, step) DO UPDATE SET "
                           "value=excluded.value, time=excluded.time");
+      StatementReset reset_q(q);
       for (const auto& p : points) {
         q.bind(1, p.trial);
         q.bind(2, p.metric);
@@ -433,9 +457,9 @@ std::vector<ObservationPoint> read_points(SQLite::Statement& q) {
 
 std::vector<ObservationPoint> Store::observations(const std::string& trial) const {
   return guarded("reading observations of " + trial, [&] {
-    SQLite::Statement q(*db_,
-                        "SELECT trial, metric, step, value, time FROM observations WHERE trial=? "
+    auto& q = statement("SELECT trial, metric, step, value, time FROM observations WHERE trial=? "
                         "ORDER BY metric, step");
+    StatementReset reset_q(q);
     q.bind(1, trial);
     return read_points(q);
   });
@@ -443,10 +467,10 @@ std::vector<ObservationPoint> Store::observations(const std::string& trial) cons
 
 std::vector<ObservationPoint> Store::observations_of_experiment(const std::string& experiment) const {
   return guarded("reading observations of " + experiment, [&] {
-    SQLite::Statement q(*db_,
-                        "SELECT o.trial, o.metric, o.step, o.value, o.time FROM observations o "
+    auto& q = statement("SELECT o.trial, o.metric, o.step, o.value, o.time FROM observations o "
                         "JOIN trials t ON t.name = o.trial WHERE t.experiment=? "
                         "ORDER BY t.sequence, o.metric, o.step");
+    StatementReset reset_q(q);
     q.bind(1, experiment);
     return read_points(q);
   });
@@ -454,7 +478,8 @@ std::vector<ObservationPoint> Store::observations_of_experiment(const std::strin
 
 void Store::delete_observations(const std::string& trial) {
   guarded("deleting observations of " + trial, [&] {
-    SQLite::Statement q(*db_, "DELETE FROM observations WHERE trial=?");
+    auto& q = statement("DELETE FROM observations WHERE trial=?");
+    StatementReset reset_q(q);
     q.bind(1, trial);
     q.exec();
   });
@@ -463,9 +488,9 @@ void Store::delete_observations(const std::string& trial) {
 void Store::add_event(const std::string& experiment, const std::string& trial,
                       const std::string& type, const std::string& message) {
   guarded("storing event", [&] {
-    SQLite::Statement q(*db_,
-                        "INSERT INTO events (experiment, trial, time, type, message) "
+    auto& q = statement("INSERT INTO events (experiment, trial, time, type, message) "
                         "VALUES (?,?,?,?,?)");
+    StatementReset reset_q(q);
     q.bind(1, experiment);
     q.bind(2, trial);
     q.bind(3, now_seconds());
@@ -477,9 +502,9 @@ void Store::add_event(const std::string& experiment, const std::string& trial,
 
 std::vector<EventRecord> Store::events(const std::string& experiment, int64_t after_id) const {
   return guarded("reading events", [&] {
-    SQLite::Statement q(*db_,
-                        "SELECT id, experiment, trial, time, type, message FROM events "
+    auto& q = statement("SELECT id, experiment, trial, time, type, message FROM events "
                         "WHERE experiment=? AND id>? ORDER BY id");
+    StatementReset reset_q(q);
     q.bind(1, experiment);
     q.bind(2, static_cast<int64_t>(after_id));
     std::vector<EventRecord> out;
@@ -493,10 +518,10 @@ std::vector<EventRecord> Store::events(const std::string& experiment, int64_t af
 
 void Store::put_algorithm_state(const std::string& experiment, const std::string& state) {
   guarded("storing algorithm state", [&] {
-    SQLite::Statement q(*db_,
-                        "INSERT INTO algorithm_state (experiment, state, updated_at) VALUES (?,?,?) "
+    auto& q = statement("INSERT INTO algorithm_state (experiment, state, updated_at) VALUES (?,?,?) "
                         "ON CONFLICT (experiment) DO UPDATE SET state=excluded.state, "
                         "updated_at=excluded.updated_at");
+    StatementReset reset_q(q);
     q.bind(1, experiment);
     q.bind(2, state);
     q.bind(3, now_seconds());
@@ -506,7 +531,8 @@ void Store::put_algorithm_state(const std::string& experiment, const std::string
 
 std::optional<std::string> Store::algorithm_state(const std::string& experiment) const {
   return guarded("reading algorithm state", [&]() -> std::optional<std::string> {
-    SQLite::Statement q(*db_, "SELECT state FROM algorithm_state WHERE experiment=?");
+    auto& q = statement("SELECT state FROM algorithm_state WHERE experiment=?");
+    StatementReset reset_q(q);
     q.bind(1, experiment);
     if (!q.executeStep()) return std::nullopt;
     return q.getColumn(0).getString();

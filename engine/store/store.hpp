@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 
 namespace SQLite {
 class Database;
+class Statement;
 }
 
 namespace sextant::engine {
@@ -106,11 +108,13 @@ class Store {
   void begin();
   void commit();
   void rollback();
+  SQLite::Statement& statement(const std::string& sql) const;
 
   std::filesystem::path path_;
   std::unique_ptr<SQLite::Database> db_;
   int lock_fd_ = -1;
   int transaction_depth_ = 0;
+  mutable std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
 };
 
 // The database path: --db flag, else $SEXTANT_DB, else ./sextant.db.
