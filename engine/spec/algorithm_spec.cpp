@@ -27,10 +27,14 @@ std::optional<AlgorithmSpec> read_algorithm_spec(const nlohmann::json* value,
     auto name = s.name("name");
     std::optional<std::string> text;
     if (const auto* v = s.get("value")) {
-      if (v->is_string()) text = v->get<std::string>();
-      else if (v->is_number_integer() || v->is_boolean()) text = v->dump();
-      else if (v->is_number_float()) text = format_double(v->get<double>());
-      else problems.add(s.field("value"), "expected a string, found " + describe_value(*v));
+      if (v->is_string())
+        text = v->get<std::string>();
+      else if (v->is_number_integer() || v->is_boolean())
+        text = v->dump();
+      else if (v->is_number_float())
+        text = format_double(v->get<double>());
+      else
+        problems.add(s.field("value"), "expected a string, found " + describe_value(*v));
     } else {
       // Katib's value is a plain string; an absent one is the empty string.
       text = std::string();

@@ -53,8 +53,7 @@ void default_objective(json& objective) {
     for (const auto& m : objective["additionalMetricNames"])
       if (m.is_string()) metrics.push_back(m.get<std::string>());
   for (const auto& m : metrics)
-    if (!m.empty() && have.insert(m).second)
-      strategies.push_back({{"name", m}, {"value", rule}});
+    if (!m.empty() && have.insert(m).second) strategies.push_back({{"name", m}, {"value", rule}});
   if (strategies.empty()) objective.erase("metricStrategies");
 }
 

@@ -9,26 +9,37 @@ const char* to_string(ObjectiveType type) {
 
 const char* to_string(MetricStrategy strategy) {
   switch (strategy) {
-    case MetricStrategy::kMin: return "min";
-    case MetricStrategy::kMax: return "max";
-    case MetricStrategy::kLatest: return "latest";
+    case MetricStrategy::kMin:
+      return "min";
+    case MetricStrategy::kMax:
+      return "max";
+    case MetricStrategy::kLatest:
+      return "latest";
   }
   return "latest";
 }
 
 const char* to_string(CollectorKind kind) {
   switch (kind) {
-    case CollectorKind::kStdOut: return "StdOut";
-    case CollectorKind::kFile: return "File";
-    case CollectorKind::kTensorFlowEvent: return "TensorFlowEvent";
-    case CollectorKind::kPrometheusMetric: return "PrometheusMetric";
-    case CollectorKind::kCustom: return "Custom";
-    case CollectorKind::kPush: return "Push";
+    case CollectorKind::kStdOut:
+      return "StdOut";
+    case CollectorKind::kFile:
+      return "File";
+    case CollectorKind::kTensorFlowEvent:
+      return "TensorFlowEvent";
+    case CollectorKind::kPrometheusMetric:
+      return "PrometheusMetric";
+    case CollectorKind::kCustom:
+      return "Custom";
+    case CollectorKind::kPush:
+      return "Push";
   }
   return "StdOut";
 }
 
-const char* to_string(FileFormat format) { return format == FileFormat::kJson ? "JSON" : "TEXT"; }
+const char* to_string(FileFormat format) {
+  return format == FileFormat::kJson ? "JSON" : "TEXT";
+}
 
 MetricStrategy ObjectiveSpec::strategy_for(const std::string& metric) const {
   for (const auto& [name, strategy] : metric_strategies)

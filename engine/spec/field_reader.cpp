@@ -23,7 +23,9 @@ FieldReader::FieldReader(const nlohmann::json* value, std::string path, ProblemL
   object_ = value;
 }
 
-std::string FieldReader::field(const std::string& key) const { return path_key(path_, key); }
+std::string FieldReader::field(const std::string& key) const {
+  return path_key(path_, key);
+}
 
 const nlohmann::json* FieldReader::get(const std::string& key) const {
   if (object_ == nullptr) return nullptr;
@@ -68,10 +70,9 @@ std::optional<long long> FieldReader::integer(const std::string& key, Need need)
   if (v == nullptr) return std::nullopt;
   if (v->is_number_integer()) {
     // Katib's counts are int32.
-    long long n = v->is_number_unsigned() && v->get<unsigned long long>() > 2147483647ULL
-                      ? 2147483648LL
-                      : v->get<long long>();
-    if (n < -2147483648LL || n > 2147483647LL) {
+    bool huge = v->is_number_unsigned() && v->get<unsigned long long>() > 2147483647ULL;
+    long long n = huge ? 0 : v->get<long long>();
+    if (huge || n < -2147483648LL || n > 2147483647LL) {
       problems_.add(field(key), "expected a 32-bit integer, found integer " + v->dump());
       return std::nullopt;
     }
@@ -135,7 +136,8 @@ std::map<std::string, std::string> FieldReader::string_map(const std::string& ke
   const auto* m = map(key);
   if (m == nullptr) return out;
   for (const auto& [k, v] : m->items()) {
-    if (v.is_string()) out[k] = v.get<std::string>();
+    if (v.is_string())
+      out[k] = v.get<std::string>();
     else
       problems_.add(path_key(field(key), k),
                     "expected a string (quote it), found " + describe_value(v));

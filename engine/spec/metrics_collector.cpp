@@ -61,10 +61,13 @@ void check_file_path(const FieldReader& fs, CollectorKind kind, MetricsCollector
   auto format = fs.string("format");
   if (kind == CollectorKind::kFile) {
     if (path_kind && *path_kind != "File")
-      problems.add(fs.field("kind"), "must be File for a File collector, found " + quote(*path_kind));
-    if (format && *format == "JSON") out.format = FileFormat::kJson;
+      problems.add(fs.field("kind"),
+                   "must be File for a File collector, found " + quote(*path_kind));
+    if (format && *format == "JSON")
+      out.format = FileFormat::kJson;
     else if (format && !format->empty() && *format != "TEXT")
-      problems.add(fs.field("format"), "unknown format " + quote(*format) + "; expected TEXT or JSON");
+      problems.add(fs.field("format"),
+                   "unknown format " + quote(*format) + "; expected TEXT or JSON");
   } else if (kind == CollectorKind::kTensorFlowEvent) {
     if (path_kind && *path_kind != "Directory")
       problems.add(fs.field("kind"),
@@ -75,7 +78,8 @@ void check_file_path(const FieldReader& fs, CollectorKind kind, MetricsCollector
     if (path_kind && *path_kind != "File" && *path_kind != "Directory")
       problems.add(fs.field("kind"), "expected File or Directory, found " + quote(*path_kind));
     if (format && !format->empty() && *format != "TEXT" && *format != "JSON")
-      problems.add(fs.field("format"), "unknown format " + quote(*format) + "; expected TEXT or JSON");
+      problems.add(fs.field("format"),
+                   "unknown format " + quote(*format) + "; expected TEXT or JSON");
     if (format && *format == "JSON") out.format = FileFormat::kJson;
   }
 }
@@ -89,12 +93,13 @@ void check_http_get(const FieldReader& source) {
     bool ok = (port->is_number_integer() && (n = port->get<long long>()) > 0) ||
               (port->is_string() && parse_integer(port->get<std::string>(), n) && n > 0);
     if (!ok || n > 65535)
-      problems.add(http.field("port"), "expected a port number (1-65535), found " +
-                                           describe_value(*port));
+      problems.add(http.field("port"),
+                   "expected a port number (1-65535), found " + describe_value(*port));
   } else {
     problems.add(http.field("port"), "is required");
   }
-  if (auto path = http.string("path", Need::kRequired); path && (path->empty() || path->front() != '/'))
+  if (auto path = http.string("path", Need::kRequired);
+      path && (path->empty() || path->front() != '/'))
     problems.add(http.field("path"), "must start with \"/\", found " + quote(*path));
 }
 
@@ -116,7 +121,8 @@ MetricsCollectorSpec read_metrics_collector(const json* value, const std::string
         problems.add(collector.field("kind"),
                      "unknown collector kind " + quote(*kind) +
                          "; expected StdOut, File, TensorFlowEvent, PrometheusMetric, Custom or "
-                         "Push" + (*kind == "None" ? " (Katib's former None is now Push)" : ""));
+                         "Push" +
+                         (*kind == "None" ? " (Katib's former None is now Push)" : ""));
     } else {
       kind_known = false;
     }
@@ -146,7 +152,8 @@ MetricsCollectorSpec read_metrics_collector(const json* value, const std::string
       if (!source.has("httpGet"))
         problems.add(source.ok() ? source.field("httpGet") : spec.field("source"),
                      "source.httpGet is required for a PrometheusMetric collector");
-      else check_http_get(source);
+      else
+        check_http_get(source);
       break;
     case CollectorKind::kCustom: {
       collector.map("customCollector", Need::kRequired);
@@ -157,7 +164,8 @@ MetricsCollectorSpec read_metrics_collector(const json* value, const std::string
       break;
     }
     case CollectorKind::kStdOut:
-    case CollectorKind::kPush: break;
+    case CollectorKind::kPush:
+      break;
   }
   return out;
 }

@@ -6,7 +6,9 @@
 namespace sextant::engine {
 
 namespace {
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Length of a repetition "{n}", "{n,}" or "{n,m}" starting at pattern[i], or 0.
 size_t repetition_length(const std::string& p, size_t i) {

@@ -20,17 +20,19 @@ void to_text(json& value, const std::string& path, const Texts& texts, bool bool
   if (!value.is_number()) return;
   auto it = texts.find(path);
   double ignored = 0;
-  if (it != texts.end() && parse_decimal(it->second, ignored)) value = it->second;
-  else if (value.is_number_integer()) value = value.dump();
-  else value = format_double(value.get<double>());
+  if (it != texts.end() && parse_decimal(it->second, ignored))
+    value = it->second;
+  else if (value.is_number_integer())
+    value = value.dump();
+  else
+    value = format_double(value.get<double>());
 }
 
 void normalize_parameters(json& parameters, const std::string& path, const Texts& texts) {
   if (!parameters.is_array()) return;
   for (size_t i = 0; i < parameters.size(); ++i) {
     auto& p = parameters[i];
-    if (!p.is_object() || !p.contains("feasibleSpace") || !p["feasibleSpace"].is_object())
-      continue;
+    if (!p.is_object() || !p.contains("feasibleSpace") || !p["feasibleSpace"].is_object()) continue;
     auto& fs = p["feasibleSpace"];
     auto fs_path = path_key(path_index(path, i), "feasibleSpace");
     for (const char* key : {"min", "max", "step"})
@@ -58,10 +60,10 @@ void normalize_settings(json& spec, const char* section, const Texts& texts) {
 }  // namespace
 
 void normalize_katib_strings(json& document, const Texts& texts) {
-  if (!document.is_object() || !document.contains("spec") || !document["spec"].is_object())
-    return;
+  if (!document.is_object() || !document.contains("spec") || !document["spec"].is_object()) return;
   auto& spec = document["spec"];
-  if (spec.contains("parameters")) normalize_parameters(spec["parameters"], "spec.parameters", texts);
+  if (spec.contains("parameters"))
+    normalize_parameters(spec["parameters"], "spec.parameters", texts);
   if (spec.contains("nasConfig") && spec["nasConfig"].is_object() &&
       spec["nasConfig"].contains("operations") && spec["nasConfig"]["operations"].is_array()) {
     auto& operations = spec["nasConfig"]["operations"];

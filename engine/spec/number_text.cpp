@@ -18,8 +18,10 @@ bool only_decimal_chars(std::string_view view) {
   if (view.empty()) return false;
   bool digit = false;
   for (char c : view) {
-    if (c >= '0' && c <= '9') digit = true;
-    else if (c != '-' && c != '.' && c != 'e' && c != 'E' && c != '+') return false;
+    if (c >= '0' && c <= '9')
+      digit = true;
+    else if (c != '-' && c != '.' && c != 'e' && c != 'E' && c != '+')
+      return false;
   }
   return digit;
 }

@@ -28,8 +28,10 @@ ObjectiveSpec read_objective(const nlohmann::json* value, const std::string& pat
   r.reject_unknown(
       {"type", "goal", "objectiveMetricName", "additionalMetricNames", "metricStrategies"});
   if (auto type = r.string("type", Need::kRequired)) {
-    if (*type == "minimize") objective.type = ObjectiveType::kMinimize;
-    else if (*type == "maximize") objective.type = ObjectiveType::kMaximize;
+    if (*type == "minimize")
+      objective.type = ObjectiveType::kMinimize;
+    else if (*type == "maximize")
+      objective.type = ObjectiveType::kMaximize;
     else
       problems.add(r.field("type"),
                    "unknown objective type " + quote(*type) + "; expected minimize or maximize");
@@ -43,12 +45,14 @@ ObjectiveSpec read_objective(const nlohmann::json* value, const std::string& pat
       auto item_path = path_index(r.field("additionalMetricNames"), i);
       auto name = read_string((*additional)[i], item_path, problems);
       if (!name) continue;
-      if (name->empty()) problems.add(item_path, "must not be empty");
+      if (name->empty())
+        problems.add(item_path, "must not be empty");
       else if (*name == objective.objective_metric_name)
         problems.add(item_path, "must not repeat the objective metric " + quote(*name));
       else if (!metrics.insert(*name).second)
         problems.add(item_path, "duplicate metric name " + quote(*name));
-      else objective.additional_metric_names.push_back(*name);
+      else
+        objective.additional_metric_names.push_back(*name);
     }
   }
 
@@ -80,7 +84,8 @@ ObjectiveSpec read_objective(const nlohmann::json* value, const std::string& pat
     }
   }
   // Katib's defaulting rule for documents that were not defaulted (a hand-written store entry).
-  auto rule = objective.type == ObjectiveType::kMaximize ? MetricStrategy::kMax : MetricStrategy::kMin;
+  auto rule =
+      objective.type == ObjectiveType::kMaximize ? MetricStrategy::kMax : MetricStrategy::kMin;
   for (const auto& name : objective.all_metric_names())
     if (!name.empty() && !with_strategy.count(name))
       objective.metric_strategies.emplace_back(name, rule);

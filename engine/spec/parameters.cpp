@@ -27,14 +27,17 @@ Bound read_bound(const FieldReader& fs, const std::string& key, ParameterType ty
   const json* v = fs.get(key);
   if (v == nullptr) {
     if (need == Need::kRequired && fs.ok())
-      fs.problems().add(fs.field(key), std::string("is required for a ") + to_string(type) +
-                                           " parameter");
+      fs.problems().add(fs.field(key),
+                        std::string("is required for a ") + to_string(type) + " parameter");
     return b;
   }
   b.present = true;
-  if (v->is_string()) b.text = v->get<std::string>();
-  else if (v->is_number_integer()) b.text = v->dump();
-  else if (v->is_number_float()) b.text = format_double(v->get<double>());
+  if (v->is_string())
+    b.text = v->get<std::string>();
+  else if (v->is_number_integer())
+    b.text = v->dump();
+  else if (v->is_number_float())
+    b.text = format_double(v->get<double>());
   else {
     fs.problems().add(fs.field(key), "expected a number, found " + describe_value(*v));
     return b;
@@ -42,8 +45,8 @@ Bound read_bound(const FieldReader& fs, const std::string& key, ParameterType ty
   if (type == ParameterType::kInt) {
     long long n = 0;
     if (!parse_integer(b.text, n)) {
-      fs.problems().add(fs.field(key), "expected an integer for an int parameter, found " +
-                                           describe_value(*v));
+      fs.problems().add(fs.field(key),
+                        "expected an integer for an int parameter, found " + describe_value(*v));
       return b;
     }
     b.value = static_cast<double>(n);
@@ -78,8 +81,7 @@ void read_range(const FieldReader& fs, ParameterSpec& spec) {
       problems.add(fs.field("step"), "must be greater than 0, found " + quote(step.text));
     else if (min.ok && max.ok && min.value <= max.value && step.value > max.value - min.value)
       problems.add(fs.field("step"), "step (" + step.text + ") must not exceed max - min (" +
-                                         format_parameter_value(spec, max.value - min.value) +
-                                         ")");
+                                         format_parameter_value(spec, max.value - min.value) + ")");
   }
   bool log = spec.distribution == Distribution::kLogUniform ||
              spec.distribution == Distribution::kLogNormal;
@@ -108,10 +110,14 @@ void read_list(const FieldReader& fs, ParameterSpec& spec) {
     const json& entry = (*list)[k];
     auto entry_path = path_index(fs.field("list"), k);
     std::string text;
-    if (entry.is_string()) text = entry.get<std::string>();
-    else if (entry.is_number_integer()) text = entry.dump();
-    else if (entry.is_number_float()) text = format_double(entry.get<double>());
-    else if (entry.is_boolean() && spec.type == ParameterType::kCategorical) text = entry.dump();
+    if (entry.is_string())
+      text = entry.get<std::string>();
+    else if (entry.is_number_integer())
+      text = entry.dump();
+    else if (entry.is_number_float())
+      text = format_double(entry.get<double>());
+    else if (entry.is_boolean() && spec.type == ParameterType::kCategorical)
+      text = entry.dump();
     else {
       problems.add(entry_path, std::string("expected a ") +
                                    (spec.type == ParameterType::kDiscrete ? "number" : "string") +
@@ -162,8 +168,7 @@ std::vector<ParameterSpec> read_parameters(const json& list, const std::string& 
                      "unknown parameterType " + quote(*type) +
                          "; expected int, double, discrete or categorical");
     }
-    FieldReader fs(r.get("feasibleSpace"), r.field("feasibleSpace"), problems,
-                   r.ok() ? Need::kRequired : Need::kOptional);
+    FieldReader fs(r.get("feasibleSpace"), r.field("feasibleSpace"), problems);
     fs.reject_unknown({"min", "max", "step", "list", "distribution"});
     if (auto distribution = fs.string("distribution"))
       if (!parse_distribution(*distribution, spec.distribution))
@@ -171,8 +176,10 @@ std::vector<ParameterSpec> read_parameters(const json& list, const std::string& 
                      "unknown distribution " + quote(*distribution) +
                          "; expected uniform, logUniform, normal or logNormal");
     if (fs.ok() && type_known) {
-      if (spec.is_numeric_range()) read_range(fs, spec);
-      else read_list(fs, spec);
+      if (spec.is_numeric_range())
+        read_range(fs, spec);
+      else
+        read_list(fs, spec);
     }
     out.push_back(std::move(spec));
   }
@@ -186,8 +193,7 @@ void check_nas_config(const json& nas_config, const std::string& path, ProblemLi
   FieldReader graph(r.get("graphConfig"), r.field("graphConfig"), problems, Need::kOptional);
   graph.reject_unknown({"numLayers", "inputSizes", "outputSizes"});
   if (auto layers = graph.integer("numLayers"); layers && *layers < 1)
-    problems.add(graph.field("numLayers"),
-                 "must be at least 1, found " + std::to_string(*layers));
+    problems.add(graph.field("numLayers"), "must be at least 1, found " + std::to_string(*layers));
   for (const char* key : {"inputSizes", "outputSizes"})
     if (const json* sizes = graph.list(key))
       for (size_t k = 0; k < sizes->size(); ++k)

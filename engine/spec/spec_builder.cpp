@@ -25,12 +25,13 @@ void read_metadata(const FieldReader& root, ExperimentSpec& spec) {
     spec.name = *name;
     static const std::regex kName("^[a-z]([-a-z0-9]*[a-z0-9])?$");
     if (name->size() > kMaxNameLength)
-      problems.add(metadata.field("name"), "must be at most 40 characters, found " +
-                                               std::to_string(name->size()));
+      problems.add(metadata.field("name"),
+                   "must be at most 40 characters, found " + std::to_string(name->size()));
     if (!std::regex_match(*name, kName))
       problems.add(metadata.field("name"),
                    "must start with a lowercase letter, contain only lowercase letters, digits "
-                   "and '-', and end with a letter or digit; found " + quote(*name));
+                   "and '-', and end with a letter or digit; found " +
+                       quote(*name));
   }
   if (auto ns = metadata.string("namespace")) {
     static const std::regex kNamespace("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
@@ -38,7 +39,8 @@ void read_metadata(const FieldReader& root, ExperimentSpec& spec) {
       problems.add(metadata.field("namespace"),
                    "must be a DNS label (lowercase letters, digits and '-', at most 63), found " +
                        quote(*ns));
-    else spec.namespace_name = *ns;
+    else
+      spec.namespace_name = *ns;
   }
   spec.labels = metadata.string_map("labels");
   spec.annotations = metadata.string_map("annotations");
@@ -84,9 +86,10 @@ ExperimentSpec build_experiment_spec(const nlohmann::json& document, ProblemList
     check_nas_config(*nas, s.field("nasConfig"), problems);
     if (nas->is_object()) spec.nas_config = *nas;
   }
-  spec.trial_template = read_trial_template(s.get("trialTemplate"), s.field("trialTemplate"), problems);
-  spec.metrics_collector =
-      read_metrics_collector(s.get("metricsCollectorSpec"), s.field("metricsCollectorSpec"), problems);
+  spec.trial_template =
+      read_trial_template(s.get("trialTemplate"), s.field("trialTemplate"), problems);
+  spec.metrics_collector = read_metrics_collector(s.get("metricsCollectorSpec"),
+                                                  s.field("metricsCollectorSpec"), problems);
   return spec;
 }
 

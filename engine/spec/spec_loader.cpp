@@ -48,8 +48,9 @@ const LocatedDocument& select_experiment(const std::vector<LocatedDocument>& doc
   }
   if (docs.empty() || std::all_of(docs.begin(), docs.end(),
                                   [](const LocatedDocument& d) { return d.value.is_null(); }))
-    throw SpecError({{file, 0, 0, "", "the file holds no YAML document; expected a Katib "
-                                      "Experiment (apiVersion: kubeflow.org/v1beta1)"}});
+    throw SpecError({{file, 0, 0, "",
+                      "the file holds no YAML document; expected a Katib "
+                      "Experiment (apiVersion: kubeflow.org/v1beta1)"}});
   const auto& first = docs.front();
   auto mark = first.locate("kind");
   std::string found = kinds.empty() ? "no document has a kind" : "found: " + join_names(kinds);
@@ -61,9 +62,8 @@ const LocatedDocument& select_experiment(const std::vector<LocatedDocument>& doc
 ExperimentSpec finish(nlohmann::json document, const LocatedDocument* located,
                       const std::string& file_name, const fs::path& code_dir,
                       const SpecCatalog* catalog) {
-  normalize_katib_strings(document,
-                          located != nullptr ? located->number_texts
-                                             : std::map<std::string, std::string>{});
+  normalize_katib_strings(
+      document, located != nullptr ? located->number_texts : std::map<std::string, std::string>{});
   apply_katib_defaults(document);
   ProblemList problems;
   auto spec = build_experiment_spec(document, problems);
@@ -78,9 +78,12 @@ ExperimentSpec finish(nlohmann::json document, const LocatedDocument* located,
 }  // namespace
 
 const std::vector<std::string>& katib_algorithm_names() {
-  static const std::vector<std::string> kNames{
-      "random", "grid",  "sobol",     "bayesianoptimization", "tpe",  "multivariate-tpe",
-      "cmaes",  "hyperband", "pbt", "enas",                 "darts"};
+  static const std::vector<std::string> kNames{"random", "grid",
+                                               "sobol",  "bayesianoptimization",
+                                               "tpe",    "multivariate-tpe",
+                                               "cmaes",  "hyperband",
+                                               "pbt",    "enas",
+                                               "darts"};
   return kNames;
 }
 
@@ -101,9 +104,8 @@ ExperimentSpec load_experiment_file(const fs::path& file, const SpecCatalog& cat
                 file.string() + ": is a directory; expected an Experiment spec file");
   auto size = fs::file_size(file, ec);
   if (!ec && size > kMaxSpecBytes)
-    throw Error(ErrorCode::kInvalidArgument,
-                file.string() + ": is " + std::to_string(size >> 20) +
-                    " MiB; an Experiment spec is at most 16 MiB");
+    throw Error(ErrorCode::kInvalidArgument, file.string() + ": is " + std::to_string(size >> 20) +
+                                                 " MiB; an Experiment spec is at most 16 MiB");
   std::ifstream in(file, std::ios::binary);
   if (!in) throw Error(ErrorCode::kInvalidArgument, file.string() + ": cannot be read");
   std::ostringstream text;

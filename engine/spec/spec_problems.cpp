@@ -26,23 +26,31 @@ std::string quote(const std::string& text) {
   constexpr size_t kMax = 80;
   std::string shown = text.size() > kMax ? text.substr(0, kMax) : text;
   // nlohmann escapes quotes and control characters the way a reader expects.
-  std::string out = nlohmann::json(shown).dump(-1, ' ', false,
-                                               nlohmann::json::error_handler_t::replace);
+  std::string out =
+      nlohmann::json(shown).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (text.size() > kMax) out.insert(out.size() - 1, "...");
   return out;
 }
 
 std::string describe_value(const nlohmann::json& value) {
   switch (value.type()) {
-    case nlohmann::json::value_t::string: return "string " + quote(value.get<std::string>());
+    case nlohmann::json::value_t::string:
+      return "string " + quote(value.get<std::string>());
     case nlohmann::json::value_t::number_integer:
-    case nlohmann::json::value_t::number_unsigned: return "integer " + value.dump();
-    case nlohmann::json::value_t::number_float: return "number " + value.dump();
-    case nlohmann::json::value_t::boolean: return std::string("boolean ") + value.dump();
-    case nlohmann::json::value_t::null: return "null";
-    case nlohmann::json::value_t::array: return "a list";
-    case nlohmann::json::value_t::object: return "a map";
-    default: return "an unsupported value";
+    case nlohmann::json::value_t::number_unsigned:
+      return "integer " + value.dump();
+    case nlohmann::json::value_t::number_float:
+      return "number " + value.dump();
+    case nlohmann::json::value_t::boolean:
+      return std::string("boolean ") + value.dump();
+    case nlohmann::json::value_t::null:
+      return "null";
+    case nlohmann::json::value_t::array:
+      return "a list";
+    case nlohmann::json::value_t::object:
+      return "a map";
+    default:
+      return "an unsupported value";
   }
 }
 

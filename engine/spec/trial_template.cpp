@@ -16,8 +16,7 @@ using nlohmann::json;
 
 constexpr const char* kPlaceholderPrefix = "${trialParameters.";
 
-void scan_text(const std::string& text, const std::string& path,
-               std::vector<PlaceholderUse>& out) {
+void scan_text(const std::string& text, const std::string& path, std::vector<PlaceholderUse>& out) {
   const std::string prefix = kPlaceholderPrefix;
   for (size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at + 1)) {
     auto close = text.find('}', at);
@@ -27,7 +26,8 @@ void scan_text(const std::string& text, const std::string& path,
 }
 
 void scan(const json& value, const std::string& path, std::vector<PlaceholderUse>& out) {
-  if (value.is_string()) scan_text(value.get<std::string>(), path, out);
+  if (value.is_string())
+    scan_text(value.get<std::string>(), path, out);
   else if (value.is_array())
     for (size_t i = 0; i < value.size(); ++i) scan(value[i], path_index(path, i), out);
   else if (value.is_object())
@@ -138,9 +138,9 @@ void check_trial_parameters(const FieldReader& tt, TrialTemplate& out) {
     if (reference) {
       param.reference = *reference;
       if (auto [it, ok] = references.emplace(*reference, i); !ok)
-        problems.add(p.field("reference"),
-                     "duplicate reference " + quote(*reference) + " (also " +
-                         path_index(tt.field("trialParameters"), it->second) + ")");
+        problems.add(p.field("reference"), "duplicate reference " + quote(*reference) + " (also " +
+                                               path_index(tt.field("trialParameters"), it->second) +
+                                               ")");
       std::string field, key;
       if (reference->rfind("${trialSpec.", 0) == 0) {
         if (!parse_metadata_reference(*reference, field, key)) {
@@ -153,7 +153,8 @@ void check_trial_parameters(const FieldReader& tt, TrialTemplate& out) {
           const json* map = field == "Labels" ? labels : annotations;
           if (map == nullptr || !map->is_object() || !map->contains(key))
             problems.add(p.field("reference"),
-                         "trialSpec.metadata." + std::string(field == "Labels" ? "labels" : "annotations") +
+                         "trialSpec.metadata." +
+                             std::string(field == "Labels" ? "labels" : "annotations") +
                              " has no key " + quote(key));
         }
       }
@@ -174,9 +175,10 @@ void check_placeholders(const FieldReader& tt, const TrialTemplate& out) {
   for (const auto& use : uses) {
     auto it = declared.find(use.name);
     if (it == declared.end())
-      problems.add(use.path, "${trialParameters." + use.name +
-                                 "} is not declared in " + tt.field("trialParameters"));
-    else it->second = true;
+      problems.add(use.path, "${trialParameters." + use.name + "} is not declared in " +
+                                 tt.field("trialParameters"));
+    else
+      it->second = true;
   }
   for (size_t i = 0; i < out.trial_parameters.size(); ++i) {
     const auto& name = out.trial_parameters[i].name;
@@ -216,8 +218,10 @@ TrialTemplate read_trial_template(const json* value, const std::string& path,
     problems.add(path, "one of trialSpec or configMap is required");
   if (trial_spec != nullptr && has_config_map)
     problems.add(tt.field("configMap"), "must not be set together with trialSpec");
-  if (trial_spec != nullptr) check_trial_spec(tt, *trial_spec, out);
-  else if (has_config_map) check_config_map(tt, out);
+  if (trial_spec != nullptr)
+    check_trial_spec(tt, *trial_spec, out);
+  else if (has_config_map)
+    check_config_map(tt, out);
 
   for (const char* key : {"successCondition", "failureCondition"}) {
     auto condition = tt.string(key);

@@ -30,8 +30,8 @@ void check_counts(const ExperimentSpec& spec, ProblemList& problems) {
   bool parallel_ok = !problems.has_under(parallel), max_ok = !problems.has_under(max),
        failed_ok = !problems.has_under(max_failed);
   if (parallel_ok && spec.parallel_trial_count <= 0) {
-    problems.add(parallel, "must be greater than 0, found " +
-                               std::to_string(spec.parallel_trial_count));
+    problems.add(parallel,
+                 "must be greater than 0, found " + std::to_string(spec.parallel_trial_count));
     parallel_ok = false;
   }
   if (max_ok && spec.max_trial_count && *spec.max_trial_count <= 0) {
@@ -39,8 +39,8 @@ void check_counts(const ExperimentSpec& spec, ProblemList& problems) {
     max_ok = false;
   }
   if (failed_ok && spec.max_failed_trial_count && *spec.max_failed_trial_count < 0) {
-    problems.add(max_failed, "must not be negative, found " +
-                                 std::to_string(*spec.max_failed_trial_count));
+    problems.add(max_failed,
+                 "must not be negative, found " + std::to_string(*spec.max_failed_trial_count));
     failed_ok = false;
   }
   if (!max_ok || !spec.max_trial_count) return;
@@ -104,8 +104,8 @@ std::string not_available(const char* what, const std::string& name,
   if (katib)
     return std::string(what) + " " + quote(name) +
            " is not implemented yet in this build; available: " + join_names(available);
-  return std::string("unknown ") + what + " " + quote(name) + "; available: " +
-         join_names(available);
+  return std::string("unknown ") + what + " " + quote(name) +
+         "; available: " + join_names(available);
 }
 
 }  // namespace
@@ -124,18 +124,21 @@ void check_against_catalog(const ExperimentSpec& spec, const SpecCatalog& catalo
     const AlgorithmFactory* factory =
         catalog.algorithms != nullptr ? catalog.algorithms->find(name) : nullptr;
     if (factory == nullptr) {
-      auto available = catalog.algorithms != nullptr ? catalog.algorithms->names()
-                                                     : std::vector<std::string>{};
-      problems.add(name_path,
-                   not_available("algorithm", name, katib_algorithm_names(), available));
+      auto available =
+          catalog.algorithms != nullptr ? catalog.algorithms->names() : std::vector<std::string>{};
+      problems.add(name_path, not_available("algorithm", name, katib_algorithm_names(), available));
     } else if (!problems.has_under("spec.parameters") && !problems.has_under("spec.nasConfig") &&
                !problems.has_under("spec.algorithm")) {
       try {
         problems.add_all(factory->validate(spec));
       } catch (const std::exception& e) {
-        problems.add("spec.algorithm", "algorithm " + quote(name) +
-                                           " could not check this experiment: " + e.what());
+        problems.add("spec.algorithm",
+                     "algorithm " + quote(name) + " could not check this experiment: " + e.what());
       }
+    } else {
+      // The space is broken, so the algorithm cannot judge it; setting names it can.
+      problems.add_all(unknown_setting_problems(spec.algorithm, factory->known_settings(),
+                                                "spec.algorithm.algorithmSettings"));
     }
   }
   if (!spec.early_stopping) return;
@@ -146,8 +149,8 @@ void check_against_catalog(const ExperimentSpec& spec, const SpecCatalog& catalo
   if (std::find(available.begin(), available.end(), es_name) == available.end()) {
     auto sorted = available;
     std::sort(sorted.begin(), sorted.end());
-    problems.add(es_path, not_available("early stopping algorithm", es_name,
-                                        {"medianstop"}, sorted));
+    problems.add(es_path,
+                 not_available("early stopping algorithm", es_name, {"medianstop"}, sorted));
   }
 }
 

@@ -2,7 +2,9 @@
 #include "engine/spec/yaml_document.hpp"
 
 #include <set>
+#include <sstream>
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "engine/spec/diagnostic.hpp"
@@ -23,7 +25,9 @@ SourceMark to_mark(const YAML::Mark& mark) {
   return {mark.line + 1, mark.column + 1};
 }
 
-bool is_plain(const YAML::Node& node) { return node.Tag() == "?"; }
+bool is_plain(const YAML::Node& node) {
+  return node.Tag() == "?";
+}
 
 class Converter {
  public:
@@ -32,19 +36,23 @@ class Converter {
 
   nlohmann::json convert(const YAML::Node& node, const std::string& path, int depth) {
     if (++values_ > kMaxValues) {
-      fail(node, path, "the document expands to more than " + std::to_string(kMaxValues) +
-                           " values (aliases nested too deeply?)");
+      fail(node, path,
+           "the document expands to more than " + std::to_string(kMaxValues) +
+               " values (aliases nested too deeply?)");
       return nullptr;
     }
     if (depth > kMaxDepth) {
-      fail(node, path, "the document is nested more than " + std::to_string(kMaxDepth) +
-                           " levels deep (an alias refers to itself?)");
+      fail(node, path,
+           "the document is nested more than " + std::to_string(kMaxDepth) +
+               " levels deep (an alias refers to itself?)");
       return nullptr;
     }
     switch (node.Type()) {
       case YAML::NodeType::Undefined:
-      case YAML::NodeType::Null: return nullptr;
-      case YAML::NodeType::Scalar: return scalar(node, path);
+      case YAML::NodeType::Null:
+        return nullptr;
+      case YAML::NodeType::Scalar:
+        return scalar(node, path);
       case YAML::NodeType::Sequence: {
         auto out = nlohmann::json::array();
         size_t i = 0;
@@ -56,7 +64,8 @@ class Converter {
         }
         return out;
       }
-      case YAML::NodeType::Map: return map(node, path, depth);
+      case YAML::NodeType::Map:
+        return map(node, path, depth);
     }
     return nullptr;
   }
@@ -83,7 +92,8 @@ class Converter {
         continue;
       const YAML::Node& merge = entry.second;
       std::vector<YAML::Node> sources;
-      if (merge.IsMap()) sources.push_back(merge);
+      if (merge.IsMap())
+        sources.push_back(merge);
       else if (merge.IsSequence())
         for (const auto& s : merge) sources.push_back(s);
       if (sources.empty()) {
@@ -106,8 +116,9 @@ class Converter {
       const YAML::Node& key = entry.first;
       if (!key.IsScalar()) {
         fail(key.IsDefined() && !key.IsNull() ? key : node, path,
-             "map keys must be plain strings, found a " +
-                 std::string(key.IsMap() ? "map" : key.IsSequence() ? "list" : "null"));
+             "map keys must be plain strings, found a " + std::string(key.IsMap()        ? "map"
+                                                                      : key.IsSequence() ? "list"
+                                                                                         : "null"));
         return nullptr;
       }
       const std::string& name = key.Scalar();
@@ -147,6 +158,65 @@ class Converter {
   bool failed_ = false;
 };
 
+// yaml-cpp 0.7 never consumes a stray flow indicator at block level (", x" at the start of a
+// document): LoadAll then appends empty documents until memory runs out. This first pass over
+// the parser's events stops at the first document that is a lone null where the previous one
+// was, which is where the parser is stuck.
+class ProgressCheck final : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override { events_ = 0; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { event(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { event(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    event(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    event(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    event(mark);
+  }
+  void OnMapEnd() override {}
+
+  bool lone_event() const { return events_ == 1; }
+  const YAML::Mark& mark() const { return mark_; }
+
+ private:
+  void event(const YAML::Mark& mark) {
+    if (events_++ == 0) mark_ = mark;
+  }
+  size_t events_ = 0;
+  YAML::Mark mark_;
+};
+
+constexpr size_t kMaxDocuments = 10000;
+
+void check_parser_progress(const std::string& text, const std::string& file) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  ProgressCheck check;
+  int previous_lone = -1;
+  for (size_t documents = 0; parser.HandleNextDocument(check); ++documents) {
+    auto m = to_mark(check.mark());
+    if (check.lone_event() && check.mark().pos == previous_lone) {
+      std::string found =
+          check.mark().pos >= 0 && static_cast<size_t>(check.mark().pos) < text.size()
+              ? std::string(1, text[check.mark().pos])
+              : std::string("end of input");
+      throw SpecError({{file, m.line, m.column, "", "invalid YAML: unexpected \"" + found + "\""}});
+    }
+    if (documents >= kMaxDocuments)
+      throw SpecError({{file, m.line, m.column, "",
+                        "more than " + std::to_string(kMaxDocuments) + " YAML documents"}});
+    previous_lone = check.lone_event() ? check.mark().pos : -1;
+  }
+}
+
 }  // namespace
 
 SourceMark LocatedDocument::locate(const std::string& path) const {
@@ -163,6 +233,7 @@ std::vector<LocatedDocument> parse_yaml_documents(const std::string& text,
                                                   const std::string& file_name) {
   std::vector<YAML::Node> nodes;
   try {
+    check_parser_progress(text, file_name);
     nodes = YAML::LoadAll(text);
   } catch (const YAML::Exception& e) {
     auto m = to_mark(e.mark);

@@ -29,11 +29,21 @@ std::string double_quoted(const std::string& s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           char buf[8];
@@ -80,8 +90,10 @@ bool literal_block(const std::string& s, int indent, std::string& out) {
 
 std::string scalar_text(const json& v) {
   switch (v.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return v.get<bool>() ? "true" : "false";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return v.get<bool>() ? "true" : "false";
     case json::value_t::number_float: {
       double d = v.get<double>();
       if (std::isnan(d)) return ".nan";
@@ -89,18 +101,24 @@ std::string scalar_text(const json& v) {
       return v.dump();
     }
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return v.dump();
+    case json::value_t::number_unsigned:
+      return v.dump();
     case json::value_t::string: {
       const auto& s = v.get_ref<const std::string&>();
       return needs_quotes(s) ? double_quoted(s) : s;
     }
-    case json::value_t::array: return "[]";
-    case json::value_t::object: return "{}";
-    default: return "null";
+    case json::value_t::array:
+      return "[]";
+    case json::value_t::object:
+      return "{}";
+    default:
+      return "null";
   }
 }
 
-bool is_block(const json& v) { return (v.is_object() || v.is_array()) && !v.empty(); }
+bool is_block(const json& v) {
+  return (v.is_object() || v.is_array()) && !v.empty();
+}
 
 void emit(const json& v, int indent, bool first_inline, std::string& out);
 

@@ -8,7 +8,9 @@
 namespace sextant::engine {
 
 namespace {
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 bool all_of(const std::string& s, size_t from, bool (*pred)(char)) {
   if (from >= s.size()) return false;
@@ -17,7 +19,9 @@ bool all_of(const std::string& s, size_t from, bool (*pred)(char)) {
   return true;
 }
 
-bool is_octal(char c) { return c >= '0' && c <= '7'; }
+bool is_octal(char c) {
+  return c >= '0' && c <= '7';
+}
 bool is_hex(char c) {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -90,9 +94,9 @@ bool plain_scalar_changes_type(const std::string& s) {
   // some reader somewhere types it.
   size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
   if (i < s.size() && is_digit(s[i])) return true;
-  if (i < s.size() && s[i] == '.' && i + 1 < s.size() && (is_digit(s[i + 1]) || s[i + 1] == 'i' ||
-                                                          s[i + 1] == 'I' || s[i + 1] == 'n' ||
-                                                          s[i + 1] == 'N'))
+  if (i < s.size() && s[i] == '.' && i + 1 < s.size() &&
+      (is_digit(s[i + 1]) || s[i + 1] == 'i' || s[i + 1] == 'I' || s[i + 1] == 'n' ||
+       s[i + 1] == 'N'))
     return true;
   return false;
 }

@@ -25,7 +25,9 @@ const AlgorithmRegistry& builtin_registry() {
 }
 
 // No early-stopping rule is registered by algorithms/builtin.hpp.
-SpecCatalog builtin_catalog() { return {&builtin_registry(), {}}; }
+SpecCatalog builtin_catalog() {
+  return {&builtin_registry(), {}};
+}
 
 std::vector<std::filesystem::path> conformance_files() {
   auto dir = sextant::testing::require_conformance_dir();
@@ -99,7 +101,8 @@ TEST_CASE("spec conformance: every other Katib example is accepted, or lacks onl
     auto early_stopping = field_after(text, "  earlyStopping:");
     REQUIRE_FALSE(algorithm.empty());
     std::vector<std::string> missing_paths;
-    if (registry.find(algorithm) == nullptr) missing_paths.push_back("spec.algorithm.algorithmName");
+    if (registry.find(algorithm) == nullptr)
+      missing_paths.push_back("spec.algorithm.algorithmName");
     if (!early_stopping.empty()) missing_paths.push_back("spec.earlyStopping.algorithmName");
     INFO(file.filename().string() << " (algorithm " << algorithm << ", early stopping "
                                   << (early_stopping.empty() ? "none" : early_stopping) << ")");
@@ -135,11 +138,10 @@ TEST_CASE("spec conformance: Katib examples keep their meaning after loading") {
                                       builtin_catalog());
   CHECK(pytorch.trial_template.success_condition ==
         R"(status.conditions.#(type=="Succeeded")#|#(status=="True")#)");
-  CHECK(pytorch.trial_template.primary_pod_labels.at("training.kubeflow.org/job-role") ==
-        "master");
+  CHECK(pytorch.trial_template.primary_pod_labels.at("training.kubeflow.org/job-role") == "master");
 
-  auto file_collector =
-      load_experiment_file(dir / "metrics-collector_file-metrics-collector.yaml", builtin_catalog());
+  auto file_collector = load_experiment_file(dir / "metrics-collector_file-metrics-collector.yaml",
+                                             builtin_catalog());
   CHECK(file_collector.metrics_collector.kind == CollectorKind::kFile);
   CHECK(file_collector.metrics_collector.file_path == "/katib/mnist.log");
   REQUIRE(file_collector.metrics_collector.filters.size() == 1);

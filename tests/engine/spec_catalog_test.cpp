@@ -58,12 +58,21 @@ TEST_CASE("spec catalog: the factory's own problems are reported with their loca
 }
 
 TEST_CASE("spec catalog: the factory is not asked about a search space that did not parse") {
-  auto text = replace(replace(kValidSpec, "min: \"0.01\"", "min: \"x\""), "    algorithmName: random\n",
+  auto broken = replace(kValidSpec, "min: \"0.01\"", "min: \"x\"");
+  // A bad random_state is the factory's to report: with a broken space it is not asked.
+  auto text = replace(broken, "    algorithmName: random\n",
                       "    algorithmName: random\n    algorithmSettings:\n"
-                      "      - name: seed\n        value: \"3\"\n");
+                      "      - name: random_state\n        value: \"-1\"\n");
   auto diagnostics = rejections(text);
+  INFO(render(diagnostics));
   REQUIRE(diagnostics.size() == 1);
   CHECK(diagnostics[0].path == "spec.parameters[0].feasibleSpace.min");
+  // Unknown setting names are still reported: they do not depend on the space.
+  auto unknown = rejections(replace(broken, "    algorithmName: random\n",
+                                    "    algorithmName: random\n    algorithmSettings:\n"
+                                    "      - name: seed\n        value: \"3\"\n"));
+  CHECK_THAT(at_path(unknown, "spec.algorithm.algorithmSettings[0].name").message,
+             Catch::Contains("known settings: random_state"));
 }
 
 TEST_CASE("spec catalog: early stopping names") {

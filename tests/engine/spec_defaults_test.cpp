@@ -96,11 +96,11 @@ TEST_CASE("spec defaults: TrainJob gets Complete/Failed and the node-0 pod label
 }
 
 TEST_CASE("spec defaults: conditions and pod labels the user set are kept") {
-  auto text = replace(with_kind("kubeflow.org/v1", "PyTorchJob"),
-                      "    primaryContainerName: training\n",
-                      "    primaryContainerName: training\n"
-                      "    successCondition: status.done\n"
-                      "    primaryPodLabels:\n      role: chief\n");
+  auto text =
+      replace(with_kind("kubeflow.org/v1", "PyTorchJob"), "    primaryContainerName: training\n",
+              "    primaryContainerName: training\n"
+              "    successCondition: status.done\n"
+              "    primaryPodLabels:\n      role: chief\n");
   auto spec = parse(text);
   CHECK(spec.trial_template.success_condition == "status.done");
   CHECK(spec.trial_template.failure_condition ==
@@ -145,14 +145,14 @@ TEST_CASE("spec defaults: a File collector gets Katib's file path, kind File and
 }
 
 TEST_CASE("spec defaults: TensorFlowEvent and PrometheusMetric collector sources") {
-  auto tf = parse(with_collector(
-      "  metricsCollectorSpec:\n    collector:\n      kind: TensorFlowEvent\n"));
+  auto tf = parse(
+      with_collector("  metricsCollectorSpec:\n    collector:\n      kind: TensorFlowEvent\n"));
   CHECK(tf.metrics_collector.kind == CollectorKind::kTensorFlowEvent);
   CHECK(tf.metrics_collector.file_path == "/var/log/katib/tfevent/");
   CHECK(tf.metrics_collector.file_path_kind == "Directory");
 
-  auto prometheus = parse(with_collector(
-      "  metricsCollectorSpec:\n    collector:\n      kind: PrometheusMetric\n"));
+  auto prometheus = parse(
+      with_collector("  metricsCollectorSpec:\n    collector:\n      kind: PrometheusMetric\n"));
   CHECK(prometheus.metrics_collector.kind == CollectorKind::kPrometheusMetric);
   CHECK(prometheus.document["spec"]["metricsCollectorSpec"]["source"]["httpGet"] ==
         nlohmann::json::parse(R"({"path":"/metrics","port":8080})"));
@@ -199,11 +199,11 @@ TEST_CASE("spec typed fields: parameters, counts, template and algorithm are der
 }
 
 TEST_CASE("spec defaults: numbers in Katib's string fields are stored as written") {
-  auto text = replace(replace(replace(kValidSpec, "min: \"0.01\"", "min: 0.010"),
-                              "max: \"128\"", "max: 128"),
-                      "    algorithmName: random\n",
-                      "    algorithmName: random\n    algorithmSettings:\n"
-                      "      - name: random_state\n        value: 7\n");
+  auto text = replace(
+      replace(replace(kValidSpec, "min: \"0.01\"", "min: 0.010"), "max: \"128\"", "max: 128"),
+      "    algorithmName: random\n",
+      "    algorithmName: random\n    algorithmSettings:\n"
+      "      - name: random_state\n        value: 7\n");
   text = replace(text, "goal: 0.001", "goal: \"0.001\"");
   auto spec = parse(text);
   const auto& doc = spec.document["spec"];

@@ -24,6 +24,17 @@ TEST_CASE("spec parse: malformed YAML is reported at the parser's line and colum
   CHECK(unclosed[0].line >= 2);
 }
 
+TEST_CASE("spec parse: a stray flow indicator is an error, not an endless parse") {
+  // yaml-cpp alone would produce empty documents until memory runs out on these.
+  auto leading = rejections(", x\n");
+  REQUIRE(leading.size() == 1);
+  CHECK(leading[0].message == "invalid YAML: unexpected \",\"");
+  CHECK(leading[0].line == 1);
+  auto later = rejections(kValidSpec + "---\n, x\n");
+  REQUIRE(later.size() == 1);
+  CHECK(later[0].line == line_of(kValidSpec, "restartPolicy") + 2);
+}
+
 TEST_CASE("spec parse: JSON input is accepted and its problems are located") {
   auto json_text = parse(kValidSpec).document.dump(2);
   auto spec = parse(json_text);
@@ -84,7 +95,8 @@ TEST_CASE("spec parse: a file without an Experiment is rejected") {
 }
 
 TEST_CASE("spec parse: duplicate keys are rejected where the second one is") {
-  auto text = replace(kValidSpec, "  maxTrialCount: 12\n", "  maxTrialCount: 12\n  maxTrialCount: 5\n");
+  auto text =
+      replace(kValidSpec, "  maxTrialCount: 12\n", "  maxTrialCount: 12\n  maxTrialCount: 5\n");
   auto diagnostics = rejections(text);
   REQUIRE(diagnostics.size() == 1);
   CHECK(diagnostics[0].path == "spec.maxTrialCount");
@@ -100,26 +112,24 @@ TEST_CASE("spec parse: self-referencing and exploding aliases are cut off") {
   std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
   for (char c = 'b'; c <= 'i'; ++c)
     bomb += std::string(1, c) + ": &" + c + " [*" + char(c - 1) + ", *" + char(c - 1) + ", *" +
-            char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) +
-            ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" +
-            char(c - 1) + "]\n";
+            char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" +
+            char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) + "]\n";
   auto exploded = rejections(bomb);
   REQUIRE(exploded.size() == 1);
   CHECK_THAT(exploded[0].message, Catch::Contains("expands to more than"));
 }
 
 TEST_CASE("spec parse: merge keys are applied, explicit keys win") {
-  auto docs = parse_yaml_documents(
-      "base: &b {x: 1, y: 2}\nmerged:\n  <<: *b\n  y: 3\n", "t");
+  auto docs = parse_yaml_documents("base: &b {x: 1, y: 2}\nmerged:\n  <<: *b\n  y: 3\n", "t");
   REQUIRE(docs.size() == 1);
   CHECK(docs[0].value["merged"] == nlohmann::json({{"x", 1}, {"y", 3}}));
   CHECK(docs[0].marks.at("merged.y").line == 4);
 }
 
 TEST_CASE("spec parse: every problem is reported at once, sorted by line") {
-  auto text = replace(replace(replace(kValidSpec, "name: demo", "name: Demo"),
-                              "max: \"128\"", "max: \"8\""),
-                      "primaryContainerName: training", "primaryContainerName: trainer");
+  auto text = replace(
+      replace(replace(kValidSpec, "name: demo", "name: Demo"), "max: \"128\"", "max: \"8\""),
+      "primaryContainerName: training", "primaryContainerName: trainer");
   text = replace(text, "type: minimize", "type: up");
   auto diagnostics = rejections(text);
   REQUIRE(diagnostics.size() == 4);

@@ -84,8 +84,8 @@ class TestRandomFactory final : public engine::AlgorithmFactory {
     for (size_t i = 0; i < spec.algorithm.settings.size(); ++i) {
       const auto& s = spec.algorithm.settings[i];
       if (s.name != "random_state") continue;
-      bool digits = !s.value.empty() &&
-                    s.value.find_first_not_of("0123456789") == std::string::npos;
+      bool digits =
+          !s.value.empty() && s.value.find_first_not_of("0123456789") == std::string::npos;
       if (!digits)
         problems.push_back({"spec.algorithm.algorithmSettings[" + std::to_string(i) + "].value",
                             "random_state must be an integer >= 0, found \"" + s.value + "\""});
@@ -157,11 +157,12 @@ inline engine::Diagnostic at_path(const std::vector<engine::Diagnostic>& diagnos
   std::vector<engine::Diagnostic> found;
   for (const auto& d : diagnostics)
     if (d.path == path) found.push_back(d);
-  INFO("diagnostics:\n" << [&] {
-    std::string all;
-    for (const auto& d : diagnostics) all += d.to_string() + "\n";
-    return all;
-  }());
+  INFO("diagnostics:\n"
+       << [&] {
+            std::string all;
+            for (const auto& d : diagnostics) all += d.to_string() + "\n";
+            return all;
+          }());
   REQUIRE(found.size() == 1);
   return found.front();
 }

@@ -20,7 +20,9 @@ Diagnostic expect_problem(const std::string& text, const std::string& path,
 const std::string kParam0Space = "spec.parameters[0].feasibleSpace";
 }  // namespace
 
-TEST_CASE("spec validation: the valid fixture is accepted") { CHECK_NOTHROW(parse(kValidSpec)); }
+TEST_CASE("spec validation: the valid fixture is accepted") {
+  CHECK_NOTHROW(parse(kValidSpec));
+}
 
 TEST_CASE("spec validation: experiment name rules") {
   auto long_name = std::string(41, 'a');
@@ -90,9 +92,9 @@ TEST_CASE("spec validation: algorithm name, earlyStopping name and resumePolicy"
   expect_problem(replace(kValidSpec, "  maxTrialCount: 12\n",
                          "  maxTrialCount: 12\n  earlyStopping:\n    algorithmSettings: []\n"),
                  "spec.earlyStopping.algorithmName", "is required", 15);
-  expect_problem(replace(kValidSpec, "  maxTrialCount: 12\n",
-                         "  maxTrialCount: 12\n  resumePolicy: Always\n"),
-                 "spec.resumePolicy", "expected Never, LongRunning or FromVolume", 15);
+  expect_problem(
+      replace(kValidSpec, "  maxTrialCount: 12\n", "  maxTrialCount: 12\n  resumePolicy: Always\n"),
+      "spec.resumePolicy", "expected Never, LongRunning or FromVolume", 15);
 }
 
 TEST_CASE("spec validation: parameters and nasConfig are exclusive, one is required") {
@@ -117,9 +119,10 @@ TEST_CASE("spec validation: parameter type, distribution and feasibleSpace shape
   expect_problem(replace(kValidSpec, "        min: \"0.01\"\n",
                          "        min: \"0.01\"\n        distribution: gaussian\n"),
                  kParam0Space + ".distribution", "unknown distribution \"gaussian\"", 21);
-  expect_problem(replace(kValidSpec,
-                         "      feasibleSpace:\n        min: \"0.01\"\n        max: \"0.05\"\n", ""),
-                 kParam0Space, "is required", 17);
+  expect_problem(
+      replace(kValidSpec, "      feasibleSpace:\n        min: \"0.01\"\n        max: \"0.05\"\n",
+              ""),
+      kParam0Space, "is required", 17);
   expect_problem(replace(kValidSpec, "        max: \"0.05\"\n",
                          "        max: \"0.05\"\n        list: [\"0.02\"]\n"),
                  kParam0Space + ".list", "must not be set for a double parameter", 22);
@@ -138,8 +141,8 @@ TEST_CASE("spec validation: min must be below max") {
   expect_problem(replace(kValidSpec, "max: \"0.05\"", "max: \"0.01\""), kParam0Space,
                  "must be below max", 19);
   // An int range may hold a single value (Katib's hyperband example does this).
-  CHECK_NOTHROW(parse(replace(replace(kValidSpec, "max: \"128\"", "max: \"16\""),
-                              "        step: \"16\"\n", "")));
+  CHECK_NOTHROW(parse(
+      replace(replace(kValidSpec, "max: \"128\"", "max: \"16\""), "        step: \"16\"\n", "")));
   expect_problem(replace(kValidSpec, "max: \"128\"", "max: \"8\""),
                  "spec.parameters[1].feasibleSpace", "min (16) must not be above max (8)", 24);
 }
@@ -211,16 +214,16 @@ TEST_CASE("spec validation: trial template source and required fields") {
 TEST_CASE("spec validation: trialSpec needs apiVersion and kind, no name or namespace") {
   expect_problem(replace(kValidSpec, "      kind: Job\n", ""), "spec.trialTemplate.trialSpec.kind",
                  "is required", 41);
-  expect_problem(replace(kValidSpec, "      kind: Job\n", "      kind: Job\n      metadata:\n"
-                                                          "        name: fixed\n"),
+  expect_problem(replace(kValidSpec, "      kind: Job\n",
+                         "      kind: Job\n      metadata:\n"
+                         "        name: fixed\n"),
                  "spec.trialTemplate.trialSpec.metadata.name", "must not be set", 45);
 }
 
 TEST_CASE("spec validation: a batch/v1 Job must have the primary container") {
-  auto d = expect_problem(replace(kValidSpec, "primaryContainerName: training",
-                                  "primaryContainerName: trainer"),
-                          "spec.trialTemplate.primaryContainerName", "no container named \"trainer\"",
-                          33);
+  auto d = expect_problem(
+      replace(kValidSpec, "primaryContainerName: training", "primaryContainerName: trainer"),
+      "spec.trialTemplate.primaryContainerName", "no container named \"trainer\"", 33);
   CHECK_THAT(d.message, Catch::Contains("found: training"));
 }
 
@@ -247,8 +250,9 @@ TEST_CASE("spec validation: trial parameters") {
 }
 
 TEST_CASE("spec validation: every parameter must reach the trial") {
-  auto text = replace(replace(kValidSpec, "      - name: optimizer\n        reference: optimizer\n", ""),
-                      "                  - --optimizer=${trialParameters.optimizer}\n", "");
+  auto text =
+      replace(replace(kValidSpec, "      - name: optimizer\n        reference: optimizer\n", ""),
+              "                  - --optimizer=${trialParameters.optimizer}\n", "");
   expect_problem(text, "spec.parameters[2].name", "not referenced by any", 28);
 }
 
@@ -258,17 +262,18 @@ TEST_CASE("spec validation: placeholders must be declared and used") {
       undeclared, "spec.trialTemplate.trialSpec.spec.template.spec.containers[0].command[1]",
       "${trialParameters.epochs} is not declared", line_of(kValidSpec, "- train.py"));
   CHECK(d.column == 21);
-  auto unused = replace(kValidSpec, "                  - --batch=${trialParameters.batchSize}\n", "");
+  auto unused =
+      replace(kValidSpec, "                  - --batch=${trialParameters.batchSize}\n", "");
   expect_problem(unused, "spec.trialTemplate.trialParameters[1].name",
-                 "${trialParameters.batchSize} does not appear in spec.trialTemplate.trialSpec", 37);
+                 "${trialParameters.batchSize} does not appear in spec.trialTemplate.trialSpec",
+                 37);
 }
 
 TEST_CASE("spec validation: metadata references") {
   auto with_ref = [](const std::string& ref) {
-    return replace(
-        replace(kValidSpec, "    trialSpec:\n",
-                "      - name: who\n        reference: " + ref + "\n    trialSpec:\n"),
-        "- train.py", "- --who=${trialParameters.who}");
+    return replace(replace(kValidSpec, "    trialSpec:\n",
+                           "      - name: who\n        reference: " + ref + "\n    trialSpec:\n"),
+                   "- train.py", "- --who=${trialParameters.who}");
   };
   CHECK_NOTHROW(parse(with_ref("${trialSpec.Name}")));
   CHECK_NOTHROW(parse(with_ref("${trialSpec.Namespace}")));
@@ -279,17 +284,19 @@ TEST_CASE("spec validation: metadata references") {
   expect_problem(with_ref("${trialSpec.Labels[team]}"),
                  "spec.trialTemplate.trialParameters[3].reference",
                  "trialSpec.metadata.labels has no key \"team\"", 42);
-  auto labelled = replace(with_ref("${trialSpec.Labels[team]}"), "      kind: Job\n",
-                          "      kind: Job\n      metadata:\n        labels:\n          team: ml\n");
+  auto labelled =
+      replace(with_ref("${trialSpec.Labels[team]}"), "      kind: Job\n",
+              "      kind: Job\n      metadata:\n        labels:\n          team: ml\n");
   CHECK_NOTHROW(parse(labelled));
 }
 
 TEST_CASE("spec validation: a configMap template is accepted with its three fields") {
   auto start = kValidSpec.find("    trialSpec:\n");
   auto base = kValidSpec.substr(0, start);
-  auto cm = base + "    successCondition: status.ok\n    failureCondition: status.failed\n"
-                   "    configMap:\n      configMapName: trial-templates\n"
-                   "      configMapNamespace: kubeflow\n      templatePath: job.yaml\n";
+  auto cm = base +
+            "    successCondition: status.ok\n    failureCondition: status.failed\n"
+            "    configMap:\n      configMapName: trial-templates\n"
+            "      configMapNamespace: kubeflow\n      templatePath: job.yaml\n";
   auto spec = parse(cm);
   REQUIRE(spec.trial_template.config_map.has_value());
   CHECK(spec.trial_template.config_map->template_path == "job.yaml");
@@ -301,7 +308,8 @@ TEST_CASE("spec validation: a configMap template is accepted with its three fiel
 
 TEST_CASE("spec validation: metrics collector rules") {
   auto collector = [](const std::string& block) {
-    return replace(kValidSpec, "  algorithm:\n", "  metricsCollectorSpec:\n" + block + "  algorithm:\n");
+    return replace(kValidSpec, "  algorithm:\n",
+                   "  metricsCollectorSpec:\n" + block + "  algorithm:\n");
   };
   expect_problem(collector("    collector:\n      kind: None\n"),
                  "spec.metricsCollectorSpec.collector.kind", "Push", 14);
@@ -334,7 +342,8 @@ TEST_CASE("spec validation: metric filters need two capture groups and must comp
   auto filter = [](const std::string& regex) {
     return replace(kValidSpec, "  algorithm:\n",
                    "  metricsCollectorSpec:\n    source:\n      filter:\n        metricsFormat:\n"
-                   "          - '" + regex + "'\n  algorithm:\n");
+                   "          - '" +
+                       regex + "'\n  algorithm:\n");
   };
   expect_problem(filter("(\\w+)=\\d+"), "spec.metricsCollectorSpec.source.filter.metricsFormat[0]",
                  "needs two capture groups", 16);
@@ -346,15 +355,15 @@ TEST_CASE("spec validation: metric filters need two capture groups and must comp
 }
 
 TEST_CASE("spec validation: wrong types are reported with what was expected and found") {
-  auto d = expect_problem(replace(kValidSpec, "  maxTrialCount: 12\n",
-                                  "  maxTrialCount: 12\n  parallelTrialCount: \"abc\"\n"),
-                          "spec.parallelTrialCount", "expected an integer, found string \"abc\"",
-                          15);
+  auto d =
+      expect_problem(replace(kValidSpec, "  maxTrialCount: 12\n",
+                             "  maxTrialCount: 12\n  parallelTrialCount: \"abc\"\n"),
+                     "spec.parallelTrialCount", "expected an integer, found string \"abc\"", 15);
   CHECK(d.column == 23);
   expect_problem(replace(kValidSpec, "  maxTrialCount: 12\n", "  maxTrialCount: 1.5\n"),
                  "spec.maxTrialCount", "expected an integer, found number 1.5", 14);
-  auto params = kValidSpec.substr(0, kValidSpec.find("  parameters:\n")) +
-                "  parameters: lr\n" + kValidSpec.substr(kValidSpec.find("  trialTemplate:\n"));
+  auto params = kValidSpec.substr(0, kValidSpec.find("  parameters:\n")) + "  parameters: lr\n" +
+                kValidSpec.substr(kValidSpec.find("  trialTemplate:\n"));
   expect_problem(params, "spec.parameters", "expected a list, found string \"lr\"", 16);
   expect_problem(replace(kValidSpec, "    primaryContainerName: training\n",
                          "    primaryContainerName: training\n    retain: yes\n"),

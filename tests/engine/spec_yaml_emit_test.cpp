@@ -31,8 +31,8 @@ TEST_CASE("spec to_yaml: strings that would read as something else are quoted") 
   nlohmann::json doc = {
       {"numberish", {"12", "1.5", "1e3", ".5", "-3", "0x1F", "2024-01-01", "1_000", ".inf"}},
       {"words", {"true", "False", "null", "~", "yes", "off", "", " padded", "trailing "}},
-      {"indicators", {"- x", "-", "?", ":x", "#c", "&a", "*a", "!t", "|", ">", "'q'", "\"q\"",
-                      "%p", "@a", "`b", "[x]", "{x}", "a: b", "a #b", "ends:", "<<"}},
+      {"indicators", {"- x",   "-",  "?",  ":x", "#c",  "&a",  "*a",   "!t",   "|",     ">", "'q'",
+                      "\"q\"", "%p", "@a", "`b", "[x]", "{x}", "a: b", "a #b", "ends:", "<<"}},
       {"plain", {"--lr=0.1", "python3", "${trialParameters.lr}", "status.#(a==\"b\")#", "a:b"}},
       {"control", {"tab\there", "bell\x07", "crlf\r\n"}},
       {"multiline", {"line1\nline2\n", "no newline\nat end", "two\n\n", "\nleading"}},
