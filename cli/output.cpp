@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "engine/controller/metrics_summary.hpp"
+#include "engine/util/numbers.hpp"
 #include "engine/error.hpp"
 #include "engine/spec/spec_loader.hpp"
 
@@ -76,7 +76,7 @@ void print_records(std::ostream& out, const Records& r, OutputFormat format) {
 }
 
 std::string short_number(const std::string& value) {
-  auto number = engine::parse_finite(value);
+  auto number = engine::parse_finite_number(value);
   if (!number) return value;
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", *number);

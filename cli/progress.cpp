@@ -3,6 +3,7 @@
 
 #include "cli/output.hpp"
 #include "engine/store/store.hpp"
+#include "engine/util/clock.hpp"
 
 namespace sextant::cli {
 
@@ -70,7 +71,7 @@ void ProgressView::on_progress(const engine::ProgressSnapshot& s) {
   if (mode_ != ProgressMode::kLive) return;
   const auto& spec = *s.spec;
   std::string text;
-  double elapsed = engine::now_seconds() - s.started_at;
+  double elapsed = engine::unix_now() - s.started_at;
   text += "Experiment " + spec.name + " (" + spec.algorithm.algorithm_name + ")  " +
           human_duration(elapsed) + "\n";
   std::string budget = spec.max_trial_count ? std::to_string(*spec.max_trial_count) : "-";
@@ -83,7 +84,7 @@ void ProgressView::on_progress(const engine::ProgressSnapshot& s) {
     text += "Best " + s.best->name + " " + format_objective(spec, *s.best) + "  " +
             format_assignment(s.best->assignment) + "\n";
   for (const auto* t : s.running)
-    text += "  running " + t->name + " " + human_duration(engine::now_seconds() - t->started_at) +
+    text += "  running " + t->name + " " + human_duration(engine::unix_now() - t->started_at) +
             "  " + format_assignment(t->assignment) + "\n";
   live_text_ = text;
   // Redraw at most ten times a second; state changes arrive far faster than eyes read.

@@ -7,6 +7,7 @@
 #include "cli/progress.hpp"
 #include "cli/wiring.hpp"
 #include "engine/controller/experiment_status.hpp"
+#include "engine/util/clock.hpp"
 #include "engine/controller/metrics_summary.hpp"
 #include "engine/error.hpp"
 #include "engine/spec/spec_loader.hpp"
@@ -137,7 +138,7 @@ int get_trials_command(const GlobalOptions& global, const std::string& name) {
       const std::string* v = engine::find_value(t.assignment, p.name);
       row.push_back(v ? (table ? short_number(*v) : *v) : "");
     }
-    double end = t.completed_at > 0 ? t.completed_at : (t.started_at > 0 ? engine::now_seconds() : 0);
+    double end = t.completed_at > 0 ? t.completed_at : (t.started_at > 0 ? engine::unix_now() : 0);
     row.push_back(t.started_at > 0 ? human_duration(end - t.started_at) : "");
     bool quiet = t.state == engine::TrialState::kSucceeded || t.state == engine::TrialState::kRunning;
     row.push_back(quiet ? "" : (table ? truncate(t.message, 80) : t.message));

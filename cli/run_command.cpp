@@ -13,6 +13,7 @@
 #include "cli/progress.hpp"
 #include "cli/wiring.hpp"
 #include "engine/api/http_message.hpp"
+#include "engine/util/clock.hpp"
 #include "engine/api/http_server.hpp"
 #include "engine/api/push_endpoint.hpp"
 #include "engine/controller/controller.hpp"
@@ -103,7 +104,7 @@ void print_summary(const engine::ExperimentSpec& spec, const engine::Store& stor
                       : status.succeeded() ? "Succeeded"
                       : status.failed()    ? "Failed"
                                            : "Running";
-  double end = status.completion_time > 0 ? status.completion_time : engine::now_seconds();
+  double end = status.completion_time > 0 ? status.completion_time : engine::unix_now();
   std::fprintf(stderr, "\nExperiment %s %s%s: %d trials (%d succeeded, %d failed, %d killed) in %s\n",
                spec.name.c_str(), state.c_str(),
                status.completion_reason().empty() ? "" : (" (" + status.completion_reason() + ")").c_str(),

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "algorithms/common/values.hpp"
+#include "engine/util/numbers.hpp"
 
 namespace sextant::algorithms {
 
@@ -126,7 +127,7 @@ std::string Axis::value(uint64_t k) const {
 
 std::optional<uint64_t> Axis::index_of(const std::string& value) const {
   if (range_) {
-    auto number = parse_number(value);
+    auto number = engine::parse_finite_number(value);
     if (!number) return std::nullopt;
     return range_->index_of(*number);
   }

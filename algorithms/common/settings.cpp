@@ -1,28 +1,15 @@
 // Integer settings such as random_state: parsed strictly, reported with their field path.
 #include "algorithms/common/settings.hpp"
 
-#include <charconv>
 #include <limits>
 
 #include "engine/error.hpp"
+#include "engine/util/numbers.hpp"
 
 namespace sextant::algorithms {
 
 std::string setting_value_path(size_t index) {
   return std::string(kSettingsPath) + "[" + std::to_string(index) + "].value";
-}
-
-std::optional<int64_t> parse_integer(const std::string& text) {
-  const char* begin = text.data();
-  const char* end = begin + text.size();
-  while (begin < end && (*begin == ' ' || *begin == '\t')) ++begin;
-  while (end > begin && (end[-1] == ' ' || end[-1] == '\t')) --end;
-  if (begin < end && *begin == '+') ++begin;
-  if (begin == end) return std::nullopt;
-  int64_t value = 0;
-  auto [ptr, ec] = std::from_chars(begin, end, value);
-  if (ec != std::errc() || ptr != end) return std::nullopt;
-  return value;
 }
 
 namespace {
@@ -37,7 +24,7 @@ void check_integer_setting(const engine::AlgorithmSpec& algorithm, const std::st
   for (size_t i = 0; i < algorithm.settings.size(); ++i) {
     const auto& setting = algorithm.settings[i];
     if (setting.name != name) continue;
-    auto value = parse_integer(setting.value);
+    auto value = engine::parse_whole_number(setting.value);
     if (!value || *value < min || *value > max)
       problems.push_back({setting_value_path(i), name + " must be " + range_text(min, max) +
                                                      "; found \"" + setting.value + "\""});
@@ -49,7 +36,7 @@ std::optional<int64_t> integer_setting(const engine::AlgorithmSpec& algorithm,
   for (size_t i = 0; i < algorithm.settings.size(); ++i) {
     const auto& setting = algorithm.settings[i];
     if (setting.name != name) continue;
-    auto value = parse_integer(setting.value);
+    auto value = engine::parse_whole_number(setting.value);
     if (!value)
       throw Error(ErrorCode::kInvalidArgument,
                   name + " must be an integer; found \"" + setting.value + "\"",

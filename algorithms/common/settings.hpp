@@ -17,10 +17,8 @@ inline constexpr const char* kRandomState = "random_state";
 // "spec.algorithm.algorithmSettings[3].value"
 std::string setting_value_path(size_t index);
 
-// A whole decimal integer ("42", " 7 ", "+3"); nullopt for "1.5", "abc", "" or overflow.
-std::optional<int64_t> parse_integer(const std::string& text);
-
-// A problem for every setting called `name` whose value is not an integer in [min, max].
+// A problem for every setting called `name` whose value is not an integer in [min, max]
+// (engine::parse_whole_number: " 7 " and "+3" are integers).
 void check_integer_setting(const engine::AlgorithmSpec& algorithm, const std::string& name,
                            int64_t min, int64_t max, std::vector<engine::SpecProblem>& problems);
 

@@ -5,8 +5,8 @@
 #include <cmath>
 
 #include "algorithms/common/normal.hpp"
-#include "algorithms/common/values.hpp"
 #include "engine/error.hpp"
+#include "engine/util/numbers.hpp"
 
 namespace sextant::algorithms {
 
@@ -138,7 +138,7 @@ std::optional<double> UnitCube::unit_of(size_t i, const std::string& value) cons
     if (!k) return std::nullopt;
     return (static_cast<double>(*k) + 0.5) / static_cast<double>(dim.list->size());
   }
-  auto number = parse_number(value);
+  auto number = engine::parse_finite_number(value);
   if (!number) return std::nullopt;
   double x = *number;
   if (dim.range) {

@@ -1,17 +1,12 @@
-// Reading parameter values back from their Katib string form, and comparing assignments.
+// Comparing parameter values and assignments by what they mean, not how they are written.
 #pragma once
 
-#include <optional>
 #include <string>
 
 #include "engine/model/search_space.hpp"
 #include "engine/model/trial.hpp"
 
 namespace sextant::algorithms {
-
-// A finite number written in full ("3", "-0.25", "1e-3", "+2"); nullopt for anything else,
-// including trailing text, "nan" and "inf". Independent of the C locale.
-std::optional<double> parse_number(const std::string& text);
 
 // The value as the algorithms compare it: numbers by value ("0.10" and "0.1" are one point,
 // ints by their integer), categorical values verbatim.

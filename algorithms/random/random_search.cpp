@@ -81,7 +81,7 @@ void RandomSearch::restore_state(const std::string& state) {
   auto json = nlohmann::json::parse(state, nullptr, /*allow_exceptions=*/false);
   std::optional<uint64_t> seed;
   if (json.is_object() && json.contains("seed") && json["seed"].is_string()) {
-    // All 64 bits: seeds from random_device exceed the int64 range of parse_integer.
+    // All 64 bits: seeds from random_device exceed the int64 range of parse_whole_number.
     const std::string text = json["seed"].get<std::string>();
     uint64_t value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);

@@ -3,12 +3,14 @@
 #include "engine/api/push_body.hpp"
 
 #include <cctype>
-#include <charconv>
 #include <cmath>
 
 #include <nlohmann/json.hpp>
 
 #include "engine/error.hpp"
+#include "engine/util/numbers.hpp"
+#include "engine/util/rfc3339.hpp"
+#include "engine/util/text.hpp"
 
 namespace sextant::engine {
 namespace {
@@ -129,14 +131,6 @@ void check_metric_name(const std::string& name) {
   }
 }
 
-std::string trimmed(std::string_view text) {
-  size_t start = 0;
-  size_t end = text.size();
-  while (start < end && std::isspace(static_cast<unsigned char>(text[start]))) ++start;
-  while (end > start && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
-  return std::string(text.substr(start, end - start));
-}
-
 // Katib string form of one metric value; throws naming the metric.
 std::string metric_value(const std::string& name, const Json& value) {
   std::string field = "metrics." + name;
@@ -153,7 +147,7 @@ std::string metric_value(const std::string& name, const Json& value) {
       throw Error(ErrorCode::kInvalidArgument,
                   "\"" + text + "\" is not a finite number (NaN and Infinity are rejected)", field);
     }
-    std::string out = trimmed(text);
+    std::string out(trim_space(text));
     if (out.starts_with('+')) out.erase(0, 1);
     return out;
   }
@@ -161,124 +155,7 @@ std::string metric_value(const std::string& name, const Json& value) {
               "expected a number or a string holding one, got " + type_name(value), field);
 }
 
-int parse_digits(std::string_view text, size_t offset, size_t count, const char* what) {
-  if (offset + count > text.size()) {
-    throw Error(
-        ErrorCode::kInvalidArgument,
-        "\"" + std::string(text) + "\" is not an RFC 3339 time: it ends before the " + what);
-  }
-  int value = 0;
-  for (size_t i = offset; i < offset + count; ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(text[i]))) {
-      throw Error(ErrorCode::kInvalidArgument,
-                  "\"" + std::string(text) +
-                      "\" is not an RFC 3339 time: expected digits for the " + what +
-                      " at offset " + std::to_string(offset));
-    }
-    value = value * 10 + (text[i] - '0');
-  }
-  return value;
-}
-
-void expect_char(std::string_view text, size_t offset, std::string_view allowed) {
-  if (offset >= text.size() || allowed.find(text[offset]) == std::string_view::npos) {
-    throw Error(ErrorCode::kInvalidArgument,
-                "\"" + std::string(text) + "\" is not an RFC 3339 time: expected '" +
-                    std::string(allowed.substr(0, 1)) + "' at offset " + std::to_string(offset) +
-                    " (e.g. 2024-05-01T12:30:00Z)");
-  }
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-int days_in_month(int year, int month) {
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : kDays[month - 1];
-}
-
 }  // namespace
-
-std::optional<double> parse_finite_number(std::string_view text) {
-  std::string body = trimmed(text);
-  std::string_view view = body;
-  if (view.starts_with('+')) {
-    view.remove_prefix(1);
-    if (view.starts_with('+') || view.starts_with('-')) return std::nullopt;
-  }
-  if (view.empty()) return std::nullopt;
-  double value = 0;
-  auto [end, ec] = std::from_chars(view.data(), view.data() + view.size(), value);
-  if (ec != std::errc() || end != view.data() + view.size() || !std::isfinite(value)) {
-    return std::nullopt;
-  }
-  return value;
-}
-
-double parse_rfc3339(std::string_view text) {
-  int year = parse_digits(text, 0, 4, "year");
-  expect_char(text, 4, "-");
-  int month = parse_digits(text, 5, 2, "month");
-  expect_char(text, 7, "-");
-  int day = parse_digits(text, 8, 2, "day");
-  expect_char(text, 10, "Tt ");
-  int hour = parse_digits(text, 11, 2, "hour");
-  expect_char(text, 13, ":");
-  int minute = parse_digits(text, 14, 2, "minute");
-  expect_char(text, 16, ":");
-  int second = parse_digits(text, 17, 2, "second");
-  size_t offset = 19;
-  double fraction = 0;
-  if (offset < text.size() && text[offset] == '.') {
-    size_t start = ++offset;
-    double scale = 0.1;
-    while (offset < text.size() && std::isdigit(static_cast<unsigned char>(text[offset]))) {
-      fraction += (text[offset] - '0') * scale;
-      scale /= 10;
-      ++offset;
-    }
-    if (offset == start) expect_char(text, offset, "0123456789");
-  }
-  int zone_seconds = 0;
-  expect_char(text, offset, "Zz+-");
-  if (text[offset] == 'Z' || text[offset] == 'z') {
-    ++offset;
-  } else {
-    int sign = text[offset] == '-' ? -1 : 1;
-    int zone_hour = parse_digits(text, offset + 1, 2, "zone hour");
-    expect_char(text, offset + 3, ":");
-    int zone_minute = parse_digits(text, offset + 4, 2, "zone minute");
-    if (zone_hour > 23 || zone_minute > 59) {
-      throw Error(
-          ErrorCode::kInvalidArgument,
-          "\"" + std::string(text) + "\" is not an RFC 3339 time: zone offset out of range");
-    }
-    zone_seconds = sign * (zone_hour * 3600 + zone_minute * 60);
-    offset += 6;
-  }
-  if (offset != text.size()) {
-    throw Error(ErrorCode::kInvalidArgument,
-                "\"" + std::string(text) +
-                    "\" is not an RFC 3339 time: unexpected text at offset " +
-                    std::to_string(offset));
-  }
-  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 ||
-      minute > 59 || second > 60) {
-    throw Error(ErrorCode::kInvalidArgument,
-                "\"" + std::string(text) + "\" is not an RFC 3339 time: a field is out of range");
-  }
-  int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - zone_seconds;
-  return static_cast<double>(seconds) + fraction;
-}
 
 std::vector<MetricReport> parse_push_body(const std::string& trial, std::string_view body,
                                           double received_at) {
@@ -331,11 +208,17 @@ std::vector<MetricReport> parse_push_body(const std::string& trial, std::string_
   double time = received_at;
   if (auto it = document.find("timestamp"); it != document.end() && !it->is_null()) {
     if (it->is_string()) {
-      try {
-        time = parse_rfc3339(it->get_ref<const std::string&>());
-      } catch (const Error& error) {
-        throw Error(ErrorCode::kInvalidArgument, error.message(), "timestamp");
+      const auto& text = it->get_ref<const std::string&>();
+      auto parsed = parse_rfc3339(text);
+      if (!parsed) {
+        throw Error(ErrorCode::kInvalidArgument,
+                    "\"" + text +
+                        "\" is not an RFC 3339 time: expected a valid date and time with a zone "
+                        "and at most 9 fraction digits, e.g. 2024-05-01T12:30:00Z or "
+                        "2024-05-01T14:30:00.25+02:00",
+                    "timestamp");
       }
+      time = *parsed;
     } else if (it->is_number()) {
       time = it->get<double>();
       if (!std::isfinite(time) || time < 0) {

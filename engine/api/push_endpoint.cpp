@@ -2,19 +2,14 @@
 #include "engine/api/push_endpoint.hpp"
 
 #include <cctype>
-#include <chrono>
 
 #include <nlohmann/json.hpp>
 
 #include "engine/api/push_body.hpp"
+#include "engine/util/clock.hpp"
 
 namespace sextant::engine {
 namespace {
-
-double now_seconds() {
-  using namespace std::chrono;
-  return duration<double>(system_clock::now().time_since_epoch()).count();
-}
 
 HttpResponse unauthorized(const std::string& message) {
   auto response = error_response(401, "unauthenticated", message);
@@ -82,7 +77,7 @@ HttpResponse PushEndpoint::push(const HttpRequest& request, const RouteParams& p
     return unauthorized("the report token is not the one of trial \"" + trial + "\"");
   }
 
-  auto reports = parse_push_body(trial, request.body, now_seconds());
+  auto reports = parse_push_body(trial, request.body, unix_now());
   size_t count = reports.size();
   sink_.on_metrics(std::move(reports));
   return HttpResponse{200, "application/json", nlohmann::json{{"accepted", count}}.dump(), {}};

@@ -1,6 +1,7 @@
 // The reconcile loop: create trials up to the parallel limit, collect their events, complete
 // with Katib's rules, and survive restarts without losing or duplicating a trial.
 #include "engine/controller/controller.hpp"
+#include "engine/util/clock.hpp"
 
 #include <sys/random.h>
 
@@ -127,7 +128,7 @@ Trial* Controller::find(const std::string& name) {
 }
 
 void Controller::load_or_create() {
-  double now = now_seconds();
+  double now = unix_now();
   auto record = store_.find_experiment(spec_.name);
   if (!record) {
     status_.start_time = now;
@@ -304,7 +305,7 @@ void Controller::handle_metrics(std::vector<MetricReport>& reports,
     int64_t& next = next_step_[{r.trial, r.metric}];
     int64_t step = r.step ? *r.step : next;
     next = std::max(next, step + 1);
-    points.push_back({r.trial, r.metric, step, r.value, r.time > 0 ? r.time : now_seconds()});
+    points.push_back({r.trial, r.metric, step, r.value, r.time > 0 ? r.time : unix_now()});
     bool tracked = false;
     for (auto& m : t->observation)
       if (m.name == r.metric) {
@@ -339,7 +340,7 @@ void Controller::handle_exit(const TrialExit& exit) {
 }
 
 void Controller::finalize_trial(Trial& t, const TrialExit& exit) {
-  t.completed_at = now_seconds();
+  t.completed_at = unix_now();
   // Order the summary like the spec (objective first) so outputs are stable.
   std::vector<MetricSummary> ordered;
   for (const auto& name : spec_.objective.all_metric_names()) {
@@ -384,7 +385,7 @@ void Controller::finalize_trial(Trial& t, const TrialExit& exit) {
 }
 
 bool Controller::reconcile() {
-  double now = now_seconds();
+  double now = unix_now();
   try {
     for (int round = 0; round < 2; ++round) {
       auto counts = count_trials(trials_);
@@ -445,7 +446,7 @@ std::string Controller::trial_name_for(int64_t sequence) const {
 }
 
 void Controller::create_trials(int count) {
-  double now = now_seconds();  // before suggest(): a trial's life includes choosing it
+  double now = unix_now();  // before suggest(): a trial's life includes choosing it
   auto result = algorithm_.suggest(trials_, count);
   if (result.exhausted) exhausted_ = true;
   if (result.suggestions.empty()) {
@@ -485,7 +486,7 @@ void Controller::launch(Trial& t) {
   t.state = TrialState::kRunning;
   t.reason = "TrialRunning";
   t.message = "Trial is running";
-  t.started_at = now_seconds();
+  t.started_at = unix_now();
   store_.update_trial(t);
   if (observer_) observer_->on_trial_started(t);
 }
@@ -498,7 +499,7 @@ void Controller::stop_active_trials(std::chrono::milliseconds grace, const std::
       t.reason = why;
       t.message = why == kReasonInterrupted ? "stopped by the user before it started"
                                             : "not started because the experiment completed";
-      t.completed_at = now_seconds();
+      t.completed_at = unix_now();
       store_.update_trial(t);
       continue;
     }

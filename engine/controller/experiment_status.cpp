@@ -2,7 +2,6 @@
 #include "engine/controller/experiment_status.hpp"
 
 #include <cmath>
-#include <ctime>
 
 #include "engine/controller/metrics_summary.hpp"
 
@@ -82,16 +81,6 @@ std::string ExperimentStatus::completion_reason() const {
   if (succeeded()) return find("Succeeded")->reason;
   if (failed()) return find("Failed")->reason;
   return {};
-}
-
-std::string format_time_rfc3339(double unix_seconds) {
-  if (unix_seconds <= 0) return {};
-  std::time_t secs = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 json ExperimentStatus::to_json() const {

@@ -9,6 +9,7 @@
 
 #include "engine/model/trial.hpp"
 #include "engine/spec/experiment_spec.hpp"
+#include "engine/util/rfc3339.hpp"  // format_time_rfc3339, used with these objects
 
 namespace sextant::engine {
 
@@ -82,7 +83,5 @@ nlohmann::json katib_experiment_object(const nlohmann::json& spec_document,
                                        const ExperimentSpec& spec, const ExperimentStatus& status,
                                        const std::vector<Trial>& trials);
 nlohmann::json katib_trial_object(const ExperimentSpec& spec, const Trial& trial);
-
-std::string format_time_rfc3339(double unix_seconds);
 
 }  // namespace sextant::engine

@@ -1,23 +1,7 @@
 // Metric summaries and objective derivation with Katib's strategy rules.
 #include "engine/controller/metrics_summary.hpp"
 
-#include <charconv>
-#include <cmath>
-#include <cstdlib>
-
 namespace sextant::engine {
-
-std::optional<double> parse_finite(const std::string& text) {
-  const char* begin = text.data();
-  const char* end = text.data() + text.size();
-  while (begin < end && std::isspace(static_cast<unsigned char>(*begin))) ++begin;
-  while (end > begin && std::isspace(static_cast<unsigned char>(end[-1]))) --end;
-  if (begin < end && *begin == '+') ++begin;  // from_chars rejects a leading '+'
-  double value = 0;
-  auto [ptr, ec] = std::from_chars(begin, end, value);
-  if (ec != std::errc() || ptr != end || !std::isfinite(value)) return std::nullopt;
-  return value;
-}
 
 bool is_better(ObjectiveType type, double candidate, double incumbent) {
   return type == ObjectiveType::kMinimize ? candidate < incumbent : candidate > incumbent;
@@ -25,10 +9,10 @@ bool is_better(ObjectiveType type, double candidate, double incumbent) {
 
 void fold_value(MetricSummary& summary, const std::string& value) {
   summary.latest = value;
-  auto number = parse_finite(value);
+  auto number = parse_finite_number(value);
   if (!number) return;
-  auto min = parse_finite(summary.min);
-  auto max = parse_finite(summary.max);
+  auto min = parse_finite_number(summary.min);
+  auto max = parse_finite_number(summary.max);
   if (!min || *number < *min) summary.min = value;
   if (!max || *number > *max) summary.max = value;
 }
@@ -64,7 +48,7 @@ std::string strategy_value(const ObjectiveSpec& objective, const std::vector<Met
 
 void derive_objective(const ObjectiveSpec& objective, Trial& trial) {
   trial.objective_text = strategy_value(objective, trial.observation, objective.objective_metric_name);
-  trial.objective = parse_finite(trial.objective_text);
+  trial.objective = parse_finite_number(trial.objective_text);
 }
 
 }  // namespace sextant::engine

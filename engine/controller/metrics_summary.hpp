@@ -7,6 +7,7 @@
 
 #include "engine/model/trial.hpp"
 #include "engine/spec/experiment_spec.hpp"
+#include "engine/util/numbers.hpp"
 
 namespace sextant::engine {
 
@@ -25,9 +26,6 @@ std::string strategy_value(const ObjectiveSpec& objective, const std::vector<Met
 
 // Sets trial.observation-derived objective_text and objective (numeric when it parses).
 void derive_objective(const ObjectiveSpec& objective, Trial& trial);
-
-// Parses a finite double; nullopt for anything else (including "nan" and "inf").
-std::optional<double> parse_finite(const std::string& text);
 
 // True when `candidate` is strictly better than `incumbent` in the objective's direction.
 bool is_better(ObjectiveType type, double candidate, double incumbent);

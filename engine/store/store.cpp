@@ -1,5 +1,6 @@
 // SQLite store implementation (SQLiteCpp). SQLite exceptions are turned into sextant::Error here.
 #include "engine/store/store.hpp"
+#include "engine/util/clock.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -197,11 +198,6 @@ struct StatementReset {
 
 }  // namespace
 
-double now_seconds() {
-  using namespace std::chrono;
-  return duration<double>(system_clock::now().time_since_epoch()).count();
-}
-
 std::filesystem::path resolve_db_path(const std::string& flag_value) {
   if (!flag_value.empty()) return flag_value;
   if (const char* env = std::getenv("SEXTANT_DB"); env && *env) return env;
@@ -314,7 +310,7 @@ void Store::update_experiment_spec(const std::string& name, const json& spec) {
     auto& q = statement("UPDATE experiments SET spec=?, updated_at=? WHERE name=?");
     StatementReset reset_q(q);
     q.bind(1, spec.dump());
-    q.bind(2, now_seconds());
+    q.bind(2, unix_now());
     q.bind(3, name);
     if (q.exec() == 0) throw Error(ErrorCode::kNotFound, "experiment " + name + " not found");
   });
@@ -325,7 +321,7 @@ void Store::update_experiment_status(const std::string& name, const json& status
     auto& q = statement("UPDATE experiments SET status=?, updated_at=? WHERE name=?");
     StatementReset reset_q(q);
     q.bind(1, status.dump());
-    q.bind(2, now_seconds());
+    q.bind(2, unix_now());
     q.bind(3, name);
     if (q.exec() == 0) throw Error(ErrorCode::kNotFound, "experiment " + name + " not found");
   });
@@ -493,7 +489,7 @@ void Store::add_event(const std::string& experiment, const std::string& trial,
     StatementReset reset_q(q);
     q.bind(1, experiment);
     q.bind(2, trial);
-    q.bind(3, now_seconds());
+    q.bind(3, unix_now());
     q.bind(4, type);
     q.bind(5, message);
     q.exec();
@@ -524,7 +520,7 @@ void Store::put_algorithm_state(const std::string& experiment, const std::string
     StatementReset reset_q(q);
     q.bind(1, experiment);
     q.bind(2, state);
-    q.bind(3, now_seconds());
+    q.bind(3, unix_now());
     q.exec();
   });
 }

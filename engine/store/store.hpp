@@ -120,6 +120,5 @@ class Store {
 // The database path: --db flag, else $SEXTANT_DB, else ./sextant.db.
 std::filesystem::path resolve_db_path(const std::string& flag_value);
 
-double now_seconds();  // wall clock, unix seconds with sub-microsecond resolution
 
 }  // namespace sextant::engine

@@ -1,4 +1,4 @@
-// Shared algorithm helpers: generator streams, normal quantiles, strict parsing, step ranges,
+// Shared algorithm helpers: generator streams, normal quantiles, settings, value keys, step ranges,
 // the unit-cube mapping and the lattice.
 #include <cmath>
 #include <set>
@@ -59,17 +59,17 @@ TEST_CASE("common: normal_quantile inverts normal_cdf", "[algorithms][common]") 
     CHECK(normal_cdf(normal_quantile(p)) == Approx(p).epsilon(1e-9));
 }
 
-TEST_CASE("common: numbers and integers parse strictly", "[algorithms][common]") {
-  CHECK(parse_number("0.1") == 0.1);
-  CHECK(parse_number(" -2e3 ") == -2000.0);
-  CHECK(parse_number("+5") == 5.0);
-  for (const std::string bad : {"", "abc", "1.5x", "nan", "inf", "1e999", "--1", "+"})
-    CHECK_FALSE(parse_number(bad));
-  CHECK(parse_integer("42") == 42);
-  CHECK(parse_integer(" +7 ") == 7);
-  CHECK(parse_integer("-1") == -1);
-  for (const std::string bad : {"", "1.5", "1e3", "abc", "99999999999999999999", "0x10"})
-    CHECK_FALSE(parse_integer(bad));
+TEST_CASE("common: values compare by what they mean, however they are written",
+          "[algorithms][common]") {
+  auto d = double_param("d", 0, 1);
+  CHECK(canonical_value(d, " +0.10 ") == canonical_value(d, "0.1"));
+  CHECK(canonical_value(d, "1e-1") == canonical_value(d, "0.1"));
+  CHECK(canonical_value(d, "0.2") != canonical_value(d, "0.1"));
+  CHECK(canonical_value(d, "nan") == "nan");  // not a number: kept verbatim, never equal to one
+  auto i = int_param("i", 0, 10);
+  CHECK(canonical_value(i, "3.0") == canonical_value(i, "3"));
+  auto c = list_param("c", ParameterType::kCategorical, {"0.1", "0.10"});
+  CHECK(canonical_value(c, "0.10") != canonical_value(c, "0.1"));  // categories are text
 }
 
 TEST_CASE("common: random_state checks name the setting's value path", "[algorithms][common]") {
@@ -80,6 +80,13 @@ TEST_CASE("common: random_state checks name the setting's value path", "[algorit
   CHECK(problems[0].path == "spec.algorithm.algorithmSettings[1].value");
   CHECK(problems[0].message == "random_state must be an integer >= 0; found \"-4\"");
   CHECK(random_state(engine::AlgorithmSpec{"random", {{"random_state", "17"}}}) == 17u);
+  CHECK(random_state(engine::AlgorithmSpec{"random", {{"random_state", " +17 "}}}) == 17u);
+  for (const char* bad : {"1.5", "1e3", "+-7", "99999999999999999999"}) {
+    INFO(bad);
+    problems.clear();
+    check_random_state(engine::AlgorithmSpec{"random", {{"random_state", bad}}}, problems);
+    CHECK(problems.size() == 1);
+  }
   CHECK_FALSE(random_state(engine::AlgorithmSpec{"random", {}}));
   CHECK_THROWS_AS(random_state(engine::AlgorithmSpec{"random", {{"random_state", "x"}}}), Error);
 }
@@ -114,12 +121,12 @@ TEST_CASE("common: the unit cube maps values to coordinates and back", "[algorit
   UnitCube cube(space);
   REQUIRE(cube.dimensions() == 7);
   CHECK(cube.value_at(1, 0.25) == "-1");
-  CHECK(parse_number(cube.value_at(2, 0.5)).value() ==
+  CHECK(parse_full_double(cube.value_at(2, 0.5)).value() ==
         Approx(0.1).epsilon(1e-12));  // sqrt(1e-3 * 10)
   CHECK(cube.value_at(3, 0.5) == "3");
   CHECK(cube.value_at(3, 0.0) == "0");  // clipped, not -inf
   CHECK(cube.value_at(3, 1.0) == "6");
-  CHECK(parse_number(cube.value_at(4, 0.5)).value() == Approx(10).epsilon(1e-12));
+  CHECK(parse_full_double(cube.value_at(4, 0.5)).value() == Approx(10).epsilon(1e-12));
   CHECK(cube.value_at(0, 0.0) == "1");
   CHECK(cube.value_at(0, 0.999) == "10");
   CHECK(cube.value_at(5, 0.99) == "1");
@@ -140,8 +147,8 @@ TEST_CASE("common: the unit cube maps values to coordinates and back", "[algorit
     for (size_t i = 0; i < space.size(); ++i) {
       const auto& p = space.parameters[i];
       if (p.type == ParameterType::kDouble && p.step == 0)
-        CHECK(parse_number(again[i].value).value() ==
-              Approx(parse_number(assignment[i].value).value()).epsilon(1e-9));
+        CHECK(parse_full_double(again[i].value).value() ==
+              Approx(parse_full_double(assignment[i].value).value()).epsilon(1e-9));
       else
         CHECK(again[i].value == assignment[i].value);
     }

@@ -216,3 +216,27 @@ TEST_CASE("workers report by push with `sextant report`", "[e2e]") {
           Approx(std::stod(t["spec"]["parameterAssignments"][0]["value"].get<std::string>())));
   }
 }
+
+TEST_CASE("pushes with a wrong token or a NaN are refused and store nothing", "[e2e]") {
+  TempDir dir;
+  SpecOptions o;
+  o.max_trials = 1;
+  o.parallel = 1;
+  o.collector = "  metricsCollectorSpec:\n    collector:\n      kind: Push\n";
+  const std::string report = sextant_binary() + " report";
+  o.command = {"/bin/sh", "-c",
+               "SEXTANT_REPORT_TOKEN=wrong " + report + " loss=5; echo wrong-token-exit=$$?; " +
+                   report + " loss=nan; echo nan-exit=$$?; " + report +
+                   " loss=${trialParameters.x}"};
+  auto r = run_spec(dir, o);
+  INFO(r.run.err);
+  REQUIRE(r.run.exit_code == 0);
+  REQUIRE(r.trials.size() == 1);
+  const auto& loss = r.trials[0]["status"]["observation"]["metrics"][0];
+  CHECK(loss["min"] == loss["max"]);  // only the valid value was stored
+  auto db = (dir / "test.db").string();
+  auto logs = run_sextant({"--db", db, "logs", r.trials[0]["metadata"]["name"]});
+  CHECK_THAT(logs.out, Catch::Contains("401"));
+  CHECK_THAT(logs.out, Catch::Contains("wrong-token-exit=2"));  // refused: invalid request
+  CHECK_THAT(logs.out, Catch::Contains("nan-exit=2"));
+}

@@ -22,9 +22,10 @@
 #include <vector>
 
 #include "engine/error.hpp"
+#include "engine/util/clock.hpp"
+#include "engine/util/text.hpp"
 #include "trials/local/file_tail.hpp"
 #include "trials/metrics/line_buffer.hpp"
-#include "trials/metrics/timestamp.hpp"
 
 namespace sextant::trials {
 namespace {
@@ -61,10 +62,7 @@ int above_stdio(int fd) {
 }
 
 std::string trimmed(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  size_t e = s.find_last_not_of(" \t\r\n");
-  std::string out(s.substr(b, e - b + 1));
+  std::string out(engine::trim_space(s));
   if (out.size() > kLastLineLimit) out = out.substr(0, kLastLineLimit) + "...";
   return out;
 }
@@ -378,7 +376,7 @@ class LocalRunner::Loop {
     if (run.pending.empty()) return;
     std::vector<MetricReport> reports;
     reports.swap(run.pending);
-    double now = unix_now();
+    double now = engine::unix_now();
     for (auto& r : reports) {
       r.trial = run.trial;
       if (r.time == 0) r.time = now;

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/model/search_space.hpp"
-#include "trials/metrics/timestamp.hpp"
+#include "engine/util/rfc3339.hpp"
 
 namespace sextant::trials {
 namespace {
@@ -35,7 +35,7 @@ std::optional<int64_t> integer_of(const json& v) {
 }
 
 double time_of(const json& v) {
-  if (v.is_string()) return parse_rfc3339(v.get_ref<const std::string&>()).value_or(0);
+  if (v.is_string()) return engine::parse_rfc3339(v.get_ref<const std::string&>()).value_or(0);
   if (v.is_number()) {
     double d = v.get<double>();
     return std::isfinite(d) && d > 0 ? d : 0;

@@ -1,40 +1,13 @@
 // Katib's TEXT metrics format: name=value lines (or the spec's filters) to metric reports.
 #include "trials/metrics/text_metrics_parser.hpp"
 
-#include <cctype>
-#include <cmath>
-#include <cstdlib>
-
 #include "engine/error.hpp"
 #include "engine/spec/metrics_regex.hpp"
-#include "trials/metrics/timestamp.hpp"
+#include "engine/util/numbers.hpp"
+#include "engine/util/rfc3339.hpp"
+#include "engine/util/text.hpp"
 
 namespace sextant::trials {
-namespace {
-
-std::string_view trim(std::string_view s) {
-  const char* space = " \t\r\n\v\f";
-  size_t b = s.find_first_not_of(space);
-  if (b == std::string_view::npos) return {};
-  size_t e = s.find_last_not_of(space);
-  return s.substr(b, e - b + 1);
-}
-
-}  // namespace
-
-bool is_finite_number(std::string_view text) {
-  if (text.empty() || text.size() > 64) return false;
-  char c0 = text[0];
-  // strtod also reads "inf", "nan" and hex; none of them is a metric value.
-  if (!(std::isdigit(static_cast<unsigned char>(c0)) || c0 == '.' || c0 == '+' || c0 == '-'))
-    return false;
-  for (char c : text)
-    if (c == 'x' || c == 'X' || c == 'n' || c == 'N' || c == 'i' || c == 'I') return false;
-  std::string copy(text);
-  char* end = nullptr;
-  double v = std::strtod(copy.c_str(), &end);
-  return end == copy.c_str() + copy.size() && std::isfinite(v);
-}
 
 TextMetricsParser::TextMetricsParser(std::vector<std::string> metric_names,
                                      std::vector<std::string> filters)
@@ -67,7 +40,7 @@ void TextMetricsParser::parse_line(std::string_view line,
 
   double time = 0;
   if (size_t space = line.find(' '); space != std::string_view::npos)
-    if (auto t = parse_rfc3339(line.substr(0, space))) time = *t;
+    if (auto t = engine::parse_rfc3339(line.substr(0, space))) time = *t;
 
   using Iterator = std::regex_iterator<std::string_view::const_iterator>;
   for (const auto& regex : regexes_) {
@@ -75,7 +48,7 @@ void TextMetricsParser::parse_line(std::string_view line,
       const auto& m = *it;
       if (m.size() < 3) continue;
       if (m[1].length() == 0) continue;
-      std::string_view name = trim(std::string_view(&*m[1].first, m[1].length()));
+      std::string_view name = engine::trim_space(std::string_view(&*m[1].first, m[1].length()));
       bool requested = false;
       for (const auto& wanted : metric_names_)
         if (name == wanted) {
@@ -83,11 +56,11 @@ void TextMetricsParser::parse_line(std::string_view line,
           break;
         }
       if (!requested) continue;
-      std::string_view value = m[2].length() == 0
-                                   ? std::string_view{}
-                                   : trim(std::string_view(&*m[2].first, m[2].length()));
+      std::string_view value =
+          m[2].length() == 0 ? std::string_view{}
+                             : engine::trim_space(std::string_view(&*m[2].first, m[2].length()));
       if (value.empty()) continue;
-      if (!custom_filters_ && !is_finite_number(value)) continue;
+      if (!custom_filters_ && !engine::parse_finite_number(value)) continue;
       engine::MetricReport report;
       report.metric = std::string(name);
       report.value = std::string(value);

@@ -21,9 +21,10 @@ inline constexpr const char* kDefaultMetricsFilter =
 //   (the caller stamps the arrival time);
 // - every filter (default: kDefaultMetricsFilter) is applied with find-all; group 1, trimmed,
 //   must equal a requested name exactly; group 2, trimmed, is the value.
-// Values: with the default filter, empty values and values that are not finite numbers are
-// dropped (Katib would store "" or "+" and fail later). With custom filters any non-empty value
-// is kept verbatim: DARTS, for one, reports its genotype as "Genotype(normal=[...], ...)".
+// Values: with the default filter, empty values and values that are not finite numbers
+// (engine::parse_finite_number) are dropped (Katib would store "" or "+" and fail later). With
+// custom filters any non-empty value is kept verbatim: DARTS, for one, reports its genotype as
+// "Genotype(normal=[...], ...)".
 // Regexes are compiled once, in the constructor; filters are Go RE2 syntax, translated by
 // engine/spec/metrics_regex.hpp exactly as the spec validator does.
 // step is never set: TEXT lines carry none. Throws sextant::Error for a filter that does not
@@ -44,8 +45,5 @@ class TextMetricsParser {
   std::vector<std::regex> regexes_;
   bool custom_filters_ = false;
 };
-
-// True when `text` is a finite number in full (strtod syntax: "1", ".98", "-7.53e-05", "1E0").
-bool is_finite_number(std::string_view text);
 
 }  // namespace sextant::trials

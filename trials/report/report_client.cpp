@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/error.hpp"
+#include "engine/util/text.hpp"
 
 namespace sextant::trials {
 namespace {
@@ -257,17 +258,13 @@ void report_metrics(const std::string& url, const std::string& trial, const std:
 
 std::pair<std::string, std::string> parse_metric_argument(const std::string& argument) {
   size_t equals = argument.find('=');
-  auto trim = [](std::string text) {
-    size_t start = text.find_first_not_of(" \t");
-    size_t end = text.find_last_not_of(" \t");
-    return start == std::string::npos ? std::string() : text.substr(start, end - start + 1);
-  };
   if (equals == std::string::npos) {
     throw Error(ErrorCode::kInvalidArgument,
                 "\"" + argument + "\" is not a metric: expected NAME=VALUE, e.g. loss=0.12");
   }
-  std::string name = trim(argument.substr(0, equals));
-  std::string value = trim(argument.substr(equals + 1));
+  std::string_view text = argument;
+  std::string name(engine::trim_space(text.substr(0, equals)));
+  std::string value(engine::trim_space(text.substr(equals + 1)));
   if (name.empty() || value.empty()) {
     throw Error(ErrorCode::kInvalidArgument, "\"" + argument + "\" is not a metric: " +
                                                  (name.empty() ? "the name" : "the value") +

@@ -1,10 +1,10 @@
-// Timestamps in metric lines: RFC 3339 (with nanoseconds) to unix seconds.
-#include "trials/metrics/timestamp.hpp"
+// RFC 3339 date-times both ways: the timestamps workers report, and times shown to people.
+#include "engine/util/rfc3339.hpp"
 
-#include <chrono>
 #include <cstdint>
+#include <ctime>
 
-namespace sextant::trials {
+namespace sextant::engine {
 namespace {
 
 bool digits(std::string_view text, size_t pos, size_t count, int& out) {
@@ -19,7 +19,7 @@ bool digits(std::string_view text, size_t pos, size_t count, int& out) {
   return true;
 }
 
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;
   const int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -76,13 +76,19 @@ std::optional<double> parse_rfc3339(std::string_view t) {
   }
   if (pos != t.size()) return std::nullopt;
   int64_t seconds =
-      days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset;
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+      hour * 3600 + minute * 60 + second - offset;
   return static_cast<double>(seconds) + fraction;
 }
 
-double unix_now() {
-  using namespace std::chrono;
-  return duration<double>(system_clock::now().time_since_epoch()).count();
+std::string format_time_rfc3339(double unix_seconds) {
+  if (unix_seconds <= 0) return {};
+  std::time_t secs = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
 }
 
-}  // namespace sextant::trials
+}  // namespace sextant::engine
