@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -101,6 +102,40 @@ struct ChildArgs {
 
 // Runs in the child, on its own stack, sharing the parent's memory until execve(): system
 // calls only, no allocation, no locks.
+// glibc's sigaction() refuses the signals it reserves for itself (32 and 33), yet an engine
+// started by a parent that ignores them inherits SIG_IGN there and would pass it on through
+// exec. The kernel call sees every signal.
+struct KernelSigaction {
+  void (*handler)(int);
+  unsigned long flags;
+  void (*restorer)();
+  uint64_t mask;
+};
+
+bool kernel_handler_is_default(int sig) {
+#if defined(__x86_64__)
+  KernelSigaction old{};
+  if (::syscall(SYS_rt_sigaction, sig, nullptr, &old, sizeof old.mask) != 0) return true;
+  return old.handler == SIG_DFL;
+#else
+  struct sigaction sa;
+  return ::sigaction(sig, nullptr, &sa) != 0 || sa.sa_handler == SIG_DFL;
+#endif
+}
+
+void kernel_set_default(int sig) {
+#if defined(__x86_64__)
+  KernelSigaction dfl{};
+  dfl.handler = SIG_DFL;
+  ::syscall(SYS_rt_sigaction, sig, &dfl, nullptr, sizeof dfl.mask);
+#else
+  struct sigaction dfl;
+  std::memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  ::sigaction(sig, &dfl, nullptr);
+#endif
+}
+
 int child_main(void* raw) {
   const ChildArgs& a = *static_cast<const ChildArgs*>(raw);
   auto fail = [&](int stage) {
@@ -112,11 +147,7 @@ int child_main(void* raw) {
   if (::setpgid(0, 0) != 0) fail(kStageSetup);
   if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail(kStageSetup);
   if (::getppid() != a.parent) ::_exit(127);  // the engine died between clone and prctl
-  struct sigaction dfl;
-  std::memset(&dfl, 0, sizeof dfl);
-  dfl.sa_handler = SIG_DFL;
-  sigemptyset(&dfl.sa_mask);
-  for (int i = 0; i < a.reset_count; ++i) ::sigaction(a.reset[i], &dfl, nullptr);
+  for (int i = 0; i < a.reset_count; ++i) kernel_set_default(a.reset[i]);
   if (::dup2(a.devnull, 0) < 0 || ::dup2(a.output_fd, 1) < 0 || ::dup2(a.output_fd, 2) < 0)
     fail(kStageSetup);
   if (a.cwd && ::chdir(a.cwd) != 0) fail(kStageChdir);
@@ -148,12 +179,9 @@ SpawnResult spawn_process(const SpawnSpec& spec) {
   // SIGPIPE or SIGINT would otherwise be inherited through exec).
   int reset[_NSIG];
   int reset_count = 0;
-  for (int sig = 1; sig < _NSIG; ++sig) {
-    struct sigaction sa;
-    if (sig != SIGKILL && sig != SIGSTOP && ::sigaction(sig, nullptr, &sa) == 0 &&
-        sa.sa_handler != SIG_DFL)
+  for (int sig = 1; sig < _NSIG; ++sig)
+    if (sig != SIGKILL && sig != SIGSTOP && !kernel_handler_is_default(sig))
       reset[reset_count++] = sig;
-  }
 
   int err_pipe[2];
   if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
