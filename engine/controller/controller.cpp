@@ -1,7 +1,6 @@
 // The reconcile loop: create trials up to the parallel limit, collect their events, complete
 // with Katib's rules, and survive restarts without losing or duplicating a trial.
 #include "engine/controller/controller.hpp"
-#include "engine/util/clock.hpp"
 
 #include <sys/random.h>
 
@@ -12,6 +11,7 @@
 
 #include "engine/controller/metrics_summary.hpp"
 #include "engine/error.hpp"
+#include "engine/util/clock.hpp"
 
 namespace sextant::engine {
 namespace {
@@ -33,7 +33,6 @@ std::string random_token() {
   for (unsigned char b : bytes) token += {hex[b >> 4], hex[b & 15]};
   return token;
 }
-
 
 // Katib names trials <experiment>-<8 random lowercase alphanumerics>; ours have the same shape
 // but are derived from (experiment, sequence) so a replayed creation gets the same name.
@@ -59,7 +58,8 @@ std::string describe_expected(const ExperimentSpec& spec) {
     case CollectorKind::kStdOut:
       return spec.metrics_collector.filters.empty()
                  ? "a line like \"" + objective + "=0.123\" on stdout (StdOut collector)"
-                 : "a stdout line matching one of spec.metricsCollectorSpec.source.filter.metricsFormat";
+                 : "a stdout line matching one of "
+                   "spec.metricsCollectorSpec.source.filter.metricsFormat";
     case CollectorKind::kFile:
       return "a line with \"" + objective + "\" in the metrics file " +
              spec.metrics_collector.file_path + " ($SEXTANT_METRICS_FILE, File collector, " +
@@ -264,7 +264,8 @@ RunOutcome Controller::run() {
     }
     if (kill_now) {
       killing = stopping = true;
-      stop_active_trials(std::chrono::milliseconds(0), completed ? kReasonKilled : kReasonInterrupted);
+      stop_active_trials(std::chrono::milliseconds(0),
+                         completed ? kReasonKilled : kReasonInterrupted);
     }
   }
   store_.transaction([&] {
@@ -288,7 +289,8 @@ void Controller::handle_events(std::deque<Event>& events) {
     store_.put_observations(points);
     std::vector<std::string> touched;
     for (const auto& p : points)
-      if (std::find(touched.begin(), touched.end(), p.trial) == touched.end()) touched.push_back(p.trial);
+      if (std::find(touched.begin(), touched.end(), p.trial) == touched.end())
+        touched.push_back(p.trial);
     for (const auto& name : touched)
       if (Trial* t = find(name); t && is_active(t->state)) store_.update_trial(*t);
     for (const auto& exit : exits) handle_exit(exit);
@@ -379,45 +381,45 @@ void Controller::finalize_trial(Trial& t, const TrialExit& exit) {
   t.state = TrialState::kMetricsUnavailable;
   t.reason = "MetricsUnavailable";
   t.message = "the trial finished without reporting its objective metric \"" +
-              spec_.objective.objective_metric_name + "\" (seen: " +
-              (seen.empty() ? std::string("no metric") : seen) + "); expected " +
+              spec_.objective.objective_metric_name +
+              "\" (seen: " + (seen.empty() ? std::string("no metric") : seen) + "); expected " +
               describe_expected(spec_);
 }
 
 bool Controller::reconcile() {
   double now = unix_now();
-  try {
-    for (int round = 0; round < 2; ++round) {
-      auto counts = count_trials(trials_);
-      auto completion = check_completion(spec_, counts, optimal_trial(spec_.objective, trials_), exhausted_);
-      if (completion != Completion::kNone) {
-        apply_completion(status_, completion, now);
-        store_.transaction([&] {
-          save_status();
-          store_.add_event(spec_.name, "", status_.completion_reason(),
-                           status_.conditions.back().message);
-        });
-        return true;
-      }
-      if (counts.total > 0 && !(status_.find("Running") && status_.find("Running")->status)) {
-        status_.set_condition("Running", true, "ExperimentRunning", "Experiment is running", now);
+  for (int round = 0; round < 2; ++round) {
+    auto counts = count_trials(trials_);
+    auto completion =
+        check_completion(spec_, counts, optimal_trial(spec_.objective, trials_), exhausted_);
+    if (completion != Completion::kNone) {
+      apply_completion(status_, completion, now);
+      store_.transaction([&] {
         save_status();
-      }
-      int required = spec_.parallel_trial_count;
-      if (spec_.max_trial_count)
-        required = std::min(required, *spec_.max_trial_count - counts.completed());
-      int add = std::max(0, required - counts.active());
-      if (add == 0 || exhausted_) return false;
-      create_trials(add);
-      if (!exhausted_) return false;  // otherwise re-check: the end may have been reached
+        store_.add_event(spec_.name, "", status_.completion_reason(),
+                         status_.conditions.back().message);
+      });
+      return true;
     }
-  } catch (const Error& e) {
-    // Katib: a failing suggestion service fails the experiment.
-    status_.set_condition("Failed", true, "ExperimentFailed", "Suggestion has failed: " + e.message(), now);
-    status_.completion_time = now;
-    save_status();
-    if (observer_) observer_->on_message(std::string("suggestion failed: ") + e.what());
-    return true;
+    if (counts.total > 0 && !(status_.find("Running") && status_.find("Running")->status)) {
+      status_.set_condition("Running", true, "ExperimentRunning", "Experiment is running", now);
+      save_status();
+    }
+    int required = spec_.parallel_trial_count;
+    if (spec_.max_trial_count)
+      required = std::min(required, *spec_.max_trial_count - counts.completed());
+    int add = std::max(0, required - counts.active());
+    if (add == 0 || exhausted_) return false;
+    if (auto failure = create_trials(add)) {
+      // Katib: a failing suggestion service fails the experiment.
+      status_.set_condition("Failed", true, "ExperimentFailed",
+                            "Suggestion has failed: " + *failure, now);
+      status_.completion_time = now;
+      save_status();
+      if (observer_) observer_->on_message("suggestion failed: " + *failure);
+      return true;
+    }
+    if (!exhausted_) return false;  // otherwise re-check: the end may have been reached
   }
   return false;
 }
@@ -428,7 +430,8 @@ std::vector<std::string> Controller::upcoming_trial_names() const {
   if (spec_.max_trial_count)
     count = std::min(count, *spec_.max_trial_count - static_cast<int>(trials_.size()));
   std::vector<std::string> names;
-  for (int i = 1; i <= count; ++i) names.push_back(trial_name_for(static_cast<int64_t>(trials_.size()) + i));
+  for (int i = 1; i <= count; ++i)
+    names.push_back(trial_name_for(static_cast<int64_t>(trials_.size()) + i));
   return names;
 }
 
@@ -445,14 +448,19 @@ std::string Controller::trial_name_for(int64_t sequence) const {
   }
 }
 
-void Controller::create_trials(int count) {
+std::optional<std::string> Controller::create_trials(int count) {
   double now = unix_now();  // before suggest(): a trial's life includes choosing it
-  auto result = algorithm_.suggest(trials_, count);
+  SuggestResult result;
+  try {
+    result = algorithm_.suggest(trials_, count);
+  } catch (const std::exception& e) {
+    return std::string(e.what());
+  }
   if (result.exhausted) exhausted_ = true;
   if (result.suggestions.empty()) {
     // Nothing new and nothing running would wait forever: treat as the end of the search.
     if (count_trials(trials_).active() == 0) exhausted_ = true;
-    return;
+    return std::nullopt;
   }
   store_.transaction([&] {
     for (auto& s : result.suggestions) {
@@ -471,6 +479,7 @@ void Controller::create_trials(int count) {
     }
     store_.put_algorithm_state(spec_.name, algorithm_.save_state());
   });
+  return std::nullopt;
 }
 
 void Controller::launch(Trial& t) {
@@ -479,9 +488,9 @@ void Controller::launch(Trial& t) {
     std::lock_guard lock(mutex_);
     tokens_[t.name] = t.report_token;
   }
-  TrialLaunch launch{&spec_,        spec_.name,   t.name,
-                     t.assignment,  t.labels,     trial_dir,
-                     artifact_dir,  options_.report_url, t.report_token};
+  TrialLaunch launch{&spec_,        spec_.name, t.name,       t.assignment,
+                     t.labels,      trial_dir,  artifact_dir, options_.report_url,
+                     t.report_token};
   t.runner_handle = runner_.start(launch, *this);
   t.state = TrialState::kRunning;
   t.reason = "TrialRunning";
@@ -509,7 +518,9 @@ void Controller::stop_active_trials(std::chrono::milliseconds grace, const std::
   }
 }
 
-void Controller::save_status() { store_.update_experiment_status(spec_.name, status_.to_json()); }
+void Controller::save_status() {
+  store_.update_experiment_status(spec_.name, status_.to_json());
+}
 
 void Controller::notify_progress() {
   if (!observer_) return;

@@ -27,8 +27,8 @@ namespace sextant::engine {
 struct ProgressSnapshot {
   const ExperimentSpec* spec = nullptr;
   TrialCounts counts;
-  const Trial* best = nullptr;             // may be null
-  std::vector<const Trial*> running;       // active trials
+  const Trial* best = nullptr;        // may be null
+  std::vector<const Trial*> running;  // active trials
   double started_at = 0;
 };
 
@@ -36,7 +36,10 @@ class ControllerObserver {
  public:
   virtual ~ControllerObserver() = default;
   virtual void on_trial_started(const Trial& trial) { (void)trial; }
-  virtual void on_trial_completed(const Trial& trial, const Trial* best) { (void)trial; (void)best; }
+  virtual void on_trial_completed(const Trial& trial, const Trial* best) {
+    (void)trial;
+    (void)best;
+  }
   virtual void on_progress(const ProgressSnapshot& snapshot) { (void)snapshot; }
   virtual void on_message(const std::string& line) { (void)line; }
 };
@@ -88,7 +91,8 @@ class Controller : public TrialEvents {
   void handle_exit(const TrialExit& exit);
   void finalize_trial(Trial& trial, const TrialExit& exit);
   bool reconcile();  // returns true when the experiment completed
-  void create_trials(int count);
+  // Stores up to `count` new trials; returns the algorithm's error message if suggest() failed.
+  std::optional<std::string> create_trials(int count);
   void launch(Trial& trial);
   void stop_active_trials(std::chrono::milliseconds grace, const std::string& why);
   void save_status();
