@@ -5,6 +5,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <thread>
+
 #include "engine/error.hpp"
 #include "tests/trials/runner_fixture.hpp"
 #include "trials/local/local_runner.hpp"
@@ -113,4 +116,37 @@ TEST_CASE("process: reap_orphan never touches an unrelated process", "[trials][l
   CHECK_FALSE(runner.reap_orphan("t", RunnerHandle{pid, pid, *start}.format()));
   CHECK_FALSE(runner.reap_orphan("t", ""));
   CHECK_THROWS_AS(runner.reap_orphan("t", "job/default/t"), sextant::Error);
+}
+
+TEST_CASE("process: a run is found and killed by the trial entry in its environment",
+          "[trials][local]") {
+  // A detached group whose leader and member carry the trial's entry, like a trial left
+  // behind by an engine that died before it recorded the pid.
+  std::string entry = "SEXTANT_TRIAL=reap-by-env-" + std::to_string(::getpid());
+  pid_t leader = ::fork();
+  if (leader == 0) {
+    ::setpgid(0, 0);
+    std::string env = entry;
+    char* envp[] = {env.data(), nullptr};
+    char* argv[] = {const_cast<char*>("/bin/sh"), const_cast<char*>("-c"),
+                    const_cast<char*>("sleep 30 & sleep 30"), nullptr};
+    ::execve("/bin/sh", argv, envp);
+    ::_exit(127);
+  }
+  REQUIRE(leader > 0);
+  ::setpgid(leader, leader);
+  // Wait until the shell runs (its environment is readable) before reaping.
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (process_start_time(leader) && std::chrono::steady_clock::now() < until) {
+    std::ifstream in("/proc/" + std::to_string(leader) + "/environ", std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    if (text.find(entry) != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  CHECK(sextant::trials::kill_marked_processes(entry));
+  int status = 0;
+  REQUIRE(::waitpid(leader, &status, 0) == leader);
+  CHECK(WIFSIGNALED(status));
+  CHECK_FALSE(sextant::trials::kill_marked_processes(entry));  // nothing left
+  CHECK_FALSE(sextant::trials::kill_marked_processes("SEXTANT_TRIAL=no-such-trial-anywhere"));
 }

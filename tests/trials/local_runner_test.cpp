@@ -39,7 +39,7 @@ TEST_CASE("local runner: metrics stream while the process runs", "[trials][local
   EventSink sink;
   auto launch = launch_for(spec, "t1", dir.path());
   std::string handle = runner.start(launch, sink);
-  CHECK_THAT(handle, Catch::Matches("pid:[0-9]+ pgid:[0-9]+ start:[0-9]+"));
+  CHECK(handle == "env:SEXTANT_TRIAL=t1");  // known before the spawn, found again by /proc scan
 
   REQUIRE(sink.wait_metric("t1", "loss", "1"));
   CHECK(sink.exit_count("t1") == 0);  // the process is still waiting for "go"
@@ -88,7 +88,7 @@ TEST_CASE("local runner: a command that cannot exec is a StartError", "[trials][
   EventSink sink;
   auto spec = experiment_spec(dir.path(), job_template({"./missing-train", "--lr=1"}));
   auto launch = launch_for(spec, "t3", dir.path());
-  CHECK(runner.start(launch, sink).empty());
+  CHECK(runner.start(launch, sink) == sextant::trials::marker_handle("t3"));
   auto exit = sink.wait_exit("t3");
   REQUIRE(exit);
   CHECK(exit->reason == "StartError");
@@ -119,7 +119,7 @@ TEST_CASE("local runner: template and collector problems are StartErrors", "[tri
   auto spec = experiment_spec(dir.path(), job_template(sh("true")));
   spec.metrics_collector.kind = CollectorKind::kPrometheusMetric;
   auto launch = launch_for(spec, "t4", dir.path());
-  CHECK(runner.start(launch, sink).empty());
+  CHECK(runner.start(launch, sink) == sextant::trials::marker_handle("t4"));
   auto exit = sink.wait_exit("t4");
   REQUIRE(exit);
   CHECK(exit->reason == "StartError");
@@ -386,7 +386,7 @@ TEST_CASE("local runner: start is idempotent by trial name", "[trials][local]") 
   REQUIRE(sink.wait_exit("t14"));
   // A finished trial can be started again (a retry): a new process.
   std::string third = runner.start(launch, sink);
-  CHECK(third != first);
+  CHECK(third == first);  // the handle names the trial, not the process
   auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (sink.exit_count("t14") < 2 && std::chrono::steady_clock::now() < until)
     sink.wait_exit("t14", std::chrono::milliseconds(10));
@@ -397,14 +397,12 @@ TEST_CASE("local runner: destroying the runner kills running trials", "[trials][
   TempDir dir;
   auto spec = experiment_spec(dir.path(), job_template(sh("sleep 30")));
   EventSink sink;
-  std::string handle;
   {
     LocalRunner runner;
-    handle = runner.start(launch_for(spec, "t15", dir.path()), sink);
+    runner.start(launch_for(spec, "t15", dir.path()), sink);
   }
-  auto parsed = RunnerHandle::parse(handle);
-  REQUIRE(parsed);
-  CHECK(wait_process_gone(parsed->pid));
+  // Nothing of the trial is left to find (kill_marked_processes reports what it found).
+  CHECK_FALSE(sextant::trials::kill_marked_processes("SEXTANT_TRIAL=t15"));
   CHECK(sink.exit_count("t15") == 0);
 }
 

@@ -108,7 +108,12 @@ class LocalRunner::Loop {
     } catch (const std::exception& e) {
       error = e.what();
     }
-    return call([&] { return start_here(launch, std::move(plan), error, events); });
+    // The spawn happens on the loop thread while the caller goes on (it stores the trial as
+    // Running meanwhile); the handle is known in advance, so nothing needs to wait for exec.
+    post([this, launch, plan = std::move(plan), error, &events]() mutable {
+      start_here(launch, std::move(plan), error, events);
+    });
+    return marker_handle(launch.trial);
   }
 
   void cancel(const std::string& trial, std::chrono::milliseconds grace) {
@@ -241,9 +246,9 @@ class LocalRunner::Loop {
 
   // ---- starting --------------------------------------------------------------------------
 
-  std::string start_here(const engine::TrialLaunch& launch, LaunchPlan plan,
+  void start_here(const engine::TrialLaunch& launch, LaunchPlan plan,
                          const std::string& plan_error, engine::TrialEvents& events) {
-    if (auto it = runs_.find(launch.trial); it != runs_.end()) return it->second->handle_text;
+    if (runs_.count(launch.trial)) return;  // already running: start() is idempotent
 
     auto run = std::make_unique<Run>();
     run->trial = launch.trial;
@@ -309,19 +314,16 @@ class LocalRunner::Loop {
       r.tail = std::make_unique<FileTail>(r.plan.metrics_path, r.plan.metrics_is_directory);
       r.poll_at = now + options_.file_poll_interval;
     }
-    std::string handle = r.handle_text;
     runs_[launch.trial] = std::move(run);
-    return handle;
   }
 
-  std::string start_failed(Run& run, const std::string& message) {
+  void start_failed(Run& run, const std::string& message) {
     write_note(run.log_fd, "the trial could not start: " + message);
     if (run.log_fd >= 0) ::close(run.log_fd);
     // Delivered after start() returns, never from inside it (the caller may hold a lock).
     post([events = run.events, trial = run.trial, message] {
       events->on_exit(TrialExit{trial, false, "StartError", message});
     });
-    return {};
   }
 
   // ---- while running ---------------------------------------------------------------------
@@ -542,6 +544,7 @@ void LocalRunner::cancel(const std::string& trial, std::chrono::milliseconds gra
 
 bool LocalRunner::reap_orphan(const std::string& trial, const std::string& handle) {
   if (handle.empty()) return false;
+  if (handle.rfind(kMarkerPrefix, 0) == 0) return kill_marked_processes(handle.substr(kMarkerPrefix.size()));
   auto parsed = RunnerHandle::parse(handle);
   if (!parsed)
     throw Error(

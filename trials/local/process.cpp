@@ -327,4 +327,37 @@ bool kill_run_leftovers(const RunnerHandle& handle) {
   return true;
 }
 
+std::string marker_handle(const std::string& trial) {
+  return kMarkerPrefix + "SEXTANT_TRIAL=" + trial;
+}
+
+bool kill_marked_processes(const std::string& entry) {
+  if (entry.empty()) return false;
+  const std::string needle = entry + '\0';
+  const pid_t self = ::getpid();
+  bool found = false;
+  DIR* dir = ::opendir("/proc");
+  if (!dir) return false;
+  while (dirent* e = ::readdir(dir)) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    pid_t pid = static_cast<pid_t>(std::atoi(e->d_name));
+    if (pid <= 1 || pid == self) continue;
+    std::ifstream in(std::string("/proc/") + e->d_name + "/environ", std::ios::binary);
+    std::string environ_text((std::istreambuf_iterator<char>(in)), {});
+    // Entries are NUL-separated; match a whole entry, at the start or after a NUL.
+    size_t at = environ_text.find(needle);
+    while (at != std::string::npos && at != 0 && environ_text[at - 1] != '\0')
+      at = environ_text.find(needle, at + 1);
+    if (at == std::string::npos) continue;
+    auto stat = read_proc_stat(e->d_name);
+    if (!stat || stat->state == 'Z') continue;
+    // The group too: descendants that dropped their environment still share it.
+    if (stat->pgrp > 1 && stat->pgrp != ::getpgrp()) ::kill(-stat->pgrp, SIGKILL);
+    ::kill(pid, SIGKILL);
+    found = true;
+  }
+  ::closedir(dir);
+  return found;
+}
+
 }  // namespace sextant::trials

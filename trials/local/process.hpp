@@ -56,4 +56,14 @@ struct RunnerHandle {
 // of the group that started no earlier than it. Returns true when something was killed.
 bool kill_run_leftovers(const RunnerHandle& handle);
 
+// The handle start() returns: "env:SEXTANT_TRIAL=<trial>". Every process of a local trial
+// carries that entry in its environment (children inherit it), so after a restart the run is
+// found by scanning /proc, even when the engine died before it learned the pid.
+inline const std::string kMarkerPrefix = "env:";
+std::string marker_handle(const std::string& trial);
+
+// Kills (SIGKILL) the process groups of every process whose initial environment holds
+// `entry` ("SEXTANT_TRIAL=<trial>"), and those processes. Returns true when one was found.
+bool kill_marked_processes(const std::string& entry);
+
 }  // namespace sextant::trials
