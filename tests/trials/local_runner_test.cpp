@@ -1,4 +1,6 @@
 // The local runner with real processes: streaming metrics, exits, deadlines, cancel, logs.
+#include <thread>
+
 #include <catch2/catch.hpp>
 
 #include <signal.h>
@@ -395,13 +397,14 @@ TEST_CASE("local runner: start is idempotent by trial name", "[trials][local]") 
 
 TEST_CASE("local runner: destroying the runner kills running trials", "[trials][local]") {
   TempDir dir;
-  auto spec = experiment_spec(dir.path(), job_template(sh("sleep 30")));
+  auto spec = experiment_spec(dir.path(), job_template({"/bin/sleep", "30"}));
   EventSink sink;
   {
     LocalRunner runner;
     runner.start(launch_for(spec, "t15", dir.path()), sink);
   }
-  // Nothing of the trial is left to find (kill_marked_processes reports what it found).
+  // The trial is a single process (no shell), which the destructor kills and reaps, so nothing
+  // is left to find (kill_marked_processes reports what it finds).
   CHECK_FALSE(sextant::trials::kill_marked_processes("SEXTANT_TRIAL=t15"));
   CHECK(sink.exit_count("t15") == 0);
 }
