@@ -24,23 +24,30 @@ int run_cli(int argc, char** argv) {
   RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "run (or resume) an experiment in the foreground");
   run_cmd->add_option("-f,--file", run.file, "experiment spec (YAML or JSON)")->required();
-  run_cmd->add_option("--progress", run.progress, "auto|live|lines|none (default auto: live on a TTY)");
+  run_cmd->add_option("--progress", run.progress,
+                      "auto|live|lines|none (default auto: live on a TTY)");
   run_cmd->add_option("--runs-dir", run.runs_dir, "where trial directories go (default <db>-runs)");
-  run_cmd->add_option("--listen", run.listen, "address of the metrics push endpoint (default 127.0.0.1:0)");
-  run_cmd->add_option("--grace", run.grace_seconds, "seconds between SIGTERM and SIGKILL when stopping trials");
+  run_cmd->add_option("--listen", run.listen,
+                      "address of the metrics push endpoint (default 127.0.0.1:0)");
+  run_cmd->add_option("--grace", run.grace_seconds,
+                      "seconds between SIGTERM and SIGKILL when stopping trials");
   add_output(run_cmd, "print the final experiment as json or yaml on stdout");
 
   std::string validate_file;
-  auto* validate_cmd = app.add_subcommand("validate", "check a spec; exit 0 when valid, 2 with every error otherwise");
-  validate_cmd->add_option("-f,--file", validate_file, "experiment spec (YAML or JSON)")->required();
+  auto* validate_cmd = app.add_subcommand(
+      "validate", "check a spec; exit 0 when valid, 2 with every error otherwise");
+  validate_cmd->add_option("-f,--file", validate_file, "experiment spec (YAML or JSON)")
+      ->required();
   add_output(validate_cmd, "yaml|json: print the spec with Katib's defaults applied");
 
   std::string name;
-  auto* get_cmd = app.add_subcommand("get", "list experiments, or show one experiment or its trials");
+  auto* get_cmd =
+      app.add_subcommand("get", "list experiments, or show one experiment or its trials");
   get_cmd->require_subcommand(1);
   auto* get_exps = get_cmd->add_subcommand("experiments", "list experiments");
   add_output(get_exps, "table|json|yaml|csv");
-  auto* get_exp = get_cmd->add_subcommand("experiment", "one experiment as a Katib Experiment object");
+  auto* get_exp =
+      get_cmd->add_subcommand("experiment", "one experiment as a Katib Experiment object");
   get_exp->add_option("name", name, "experiment name")->required();
   add_output(get_exp, "table|json|yaml|csv");
   auto* get_trials = get_cmd->add_subcommand("trials", "the trials of an experiment");
@@ -57,7 +64,8 @@ int run_cli(int argc, char** argv) {
 
   std::vector<std::string> metrics;
   long long step = -1;
-  auto* report_cmd = app.add_subcommand("report", "from a trial: push metrics to the engine (name=value ...)");
+  auto* report_cmd =
+      app.add_subcommand("report", "from a trial: push metrics to the engine (name=value ...)");
   report_cmd->add_option("metrics", metrics, "name=value pairs")->required();
   report_cmd->add_option("--step", step, "step (epoch, iteration) of these values");
 

@@ -9,7 +9,7 @@ namespace sextant::cli {
 int run_cli(int argc, char** argv);
 
 struct GlobalOptions {
-  std::string db;             // --db (else $SEXTANT_DB, else ./sextant.db)
+  std::string db;                // --db (else $SEXTANT_DB, else ./sextant.db)
   std::string output = "table";  // -o
 };
 

@@ -5,9 +5,9 @@
 #include <cmath>
 #include <cstdio>
 
-#include "engine/util/numbers.hpp"
 #include "engine/error.hpp"
 #include "engine/spec/spec_loader.hpp"
+#include "engine/util/numbers.hpp"
 
 namespace sextant::cli {
 
@@ -36,7 +36,8 @@ void print_table(std::ostream& out, const Records& r) {
   std::vector<size_t> width(r.columns.size());
   for (size_t c = 0; c < r.columns.size(); ++c) width[c] = r.columns[c].size();
   for (const auto& row : r.rows)
-    for (size_t c = 0; c < row.size() && c < width.size(); ++c) width[c] = std::max(width[c], row[c].size());
+    for (size_t c = 0; c < row.size() && c < width.size(); ++c)
+      width[c] = std::max(width[c], row[c].size());
   auto line = [&](const std::vector<std::string>& cells) {
     std::string text;
     for (size_t c = 0; c < cells.size() && c < width.size(); ++c) {
@@ -60,9 +61,13 @@ void print_document(std::ostream& out, const nlohmann::json& document, OutputFor
 
 void print_records(std::ostream& out, const Records& r, OutputFormat format) {
   switch (format) {
-    case OutputFormat::kTable: print_table(out, r); return;
+    case OutputFormat::kTable:
+      print_table(out, r);
+      return;
     case OutputFormat::kJson:
-    case OutputFormat::kYaml: print_document(out, r.objects, format); return;
+    case OutputFormat::kYaml:
+      print_document(out, r.objects, format);
+      return;
     case OutputFormat::kCsv: {
       auto line = [&](const std::vector<std::string>& cells) {
         for (size_t c = 0; c < cells.size(); ++c) out << (c ? "," : "") << csv_field(cells[c]);

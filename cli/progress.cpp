@@ -16,13 +16,15 @@ ProgressMode parse_progress_mode(const std::string& text, bool stderr_is_tty) {
 
 std::string format_assignment(const engine::Assignment& assignment) {
   std::string out;
-  for (const auto& a : assignment) out += (out.empty() ? "" : " ") + a.name + "=" + short_number(a.value);
+  for (const auto& a : assignment)
+    out += (out.empty() ? "" : " ") + a.name + "=" + short_number(a.value);
   return out;
 }
 
 std::string format_objective(const engine::ExperimentSpec& spec, const engine::Trial& trial) {
   return spec.objective.objective_metric_name + "=" +
-         (trial.objective_text.empty() ? std::string("unavailable") : short_number(trial.objective_text));
+         (trial.objective_text.empty() ? std::string("unavailable")
+                                       : short_number(trial.objective_text));
 }
 
 ProgressView::ProgressView(ProgressMode mode, FILE* out) : mode_(mode), out_(out) {}
@@ -65,7 +67,9 @@ void ProgressView::on_trial_completed(const engine::Trial& trial, const engine::
   print_line(line);
 }
 
-void ProgressView::on_message(const std::string& line) { print_line(line); }
+void ProgressView::on_message(const std::string& line) {
+  print_line(line);
+}
 
 void ProgressView::on_progress(const engine::ProgressSnapshot& s) {
   if (mode_ != ProgressMode::kLive) return;

@@ -7,11 +7,11 @@
 #include "cli/progress.hpp"
 #include "cli/wiring.hpp"
 #include "engine/controller/experiment_status.hpp"
-#include "engine/util/clock.hpp"
 #include "engine/controller/metrics_summary.hpp"
 #include "engine/error.hpp"
 #include "engine/spec/spec_loader.hpp"
 #include "engine/store/store.hpp"
+#include "engine/util/clock.hpp"
 
 namespace sextant::cli {
 namespace {
@@ -34,10 +34,16 @@ Loaded load(const engine::Store& store, const std::string& name) {
   auto record = store.find_experiment(name);
   if (!record)
     throw Error(ErrorCode::kNotFound, "experiment \"" + name + "\" not found in " +
-                                          store.path().string() + " (see: sextant get experiments)");
+                                          store.path().string() +
+                                          " (see: sextant get experiments)");
   Loaded l{*record, engine::spec_from_document(record->spec, record->source_file, record->code_dir),
            engine::ExperimentStatus::from_json(record->status), store.list_trials(name)};
   return l;
+}
+
+std::string objective_label(const engine::ExperimentSpec& spec) {
+  return std::string(engine::to_string(spec.objective.type)) + " " +
+         spec.objective.objective_metric_name;
 }
 
 std::string status_word(const engine::ExperimentStatus& s) {
@@ -57,8 +63,9 @@ int validate_command(const GlobalOptions& global, const std::string& file) {
     print_document(std::cout, spec.document, parse_output_format(global.output));
   } else {
     parse_output_format(global.output);
-    std::cerr << file << ": valid Experiment \"" << spec.name << "\" (" << spec.algorithm.algorithm_name
-              << ", " << spec.parameters.size() << " parameters)\n";
+    std::cerr << file << ": valid Experiment \"" << spec.name << "\" ("
+              << spec.algorithm.algorithm_name << ", " << spec.parameters.size()
+              << " parameters)\n";
   }
   return 0;
 }
@@ -67,7 +74,8 @@ int get_experiments_command(const GlobalOptions& global) {
   auto format = parse_output_format(global.output);
   auto store = open_read_only(global);
   Records r;
-  r.columns = {"NAME", "STATUS", "REASON", "ALGORITHM", "TRIALS", "RUNNING", "FAILED", "BEST", "OBJECTIVE", "CREATED"};
+  r.columns = {"NAME",    "STATUS", "REASON", "ALGORITHM", "TRIALS",
+               "RUNNING", "FAILED", "BEST",   "OBJECTIVE", "CREATED"};
   r.objects = json::array();
   for (const auto& record : store->list_experiments()) {
     auto l = load(*store, record.name);
@@ -78,9 +86,7 @@ int get_experiments_command(const GlobalOptions& global) {
                       l.spec.algorithm.algorithm_name,
                       std::to_string(counts.completed()) + "/" + budget,
                       std::to_string(counts.running), std::to_string(counts.failed_for_budget()),
-                      best ? short_number(best->objective_text) : "",
-                      std::string(engine::to_string(l.spec.objective.type)) + " " +
-                          l.spec.objective.objective_metric_name,
+                      best ? short_number(best->objective_text) : "", objective_label(l.spec),
                       engine::format_time_rfc3339(record.created_at)});
     r.objects.push_back(engine::katib_experiment_object(l.record.spec, l.spec, l.status, l.trials));
   }
@@ -105,8 +111,7 @@ int get_experiment_command(const GlobalOptions& global, const std::string& name)
             {"status", status_word(l.status)},
             {"reason", l.status.completion_reason()},
             {"algorithm", l.spec.algorithm.algorithm_name},
-            {"objective", std::string(engine::to_string(l.spec.objective.type)) + " " +
-                              l.spec.objective.objective_metric_name},
+            {"objective", objective_label(l.spec)},
             {"trials", std::to_string(counts.total)},
             {"succeeded", std::to_string(counts.succeeded)},
             {"failed", std::to_string(counts.failed)},
@@ -140,7 +145,8 @@ int get_trials_command(const GlobalOptions& global, const std::string& name) {
     }
     double end = t.completed_at > 0 ? t.completed_at : (t.started_at > 0 ? engine::unix_now() : 0);
     row.push_back(t.started_at > 0 ? human_duration(end - t.started_at) : "");
-    bool quiet = t.state == engine::TrialState::kSucceeded || t.state == engine::TrialState::kRunning;
+    bool quiet =
+        t.state == engine::TrialState::kSucceeded || t.state == engine::TrialState::kRunning;
     row.push_back(quiet ? "" : (table ? truncate(t.message, 80) : t.message));
     r.rows.push_back(std::move(row));
     r.objects.push_back(engine::katib_trial_object(l.spec, t));
@@ -155,7 +161,8 @@ int best_command(const GlobalOptions& global, const std::string& name) {
   auto l = load(*store, name);
   const auto* best = engine::optimal_trial(l.spec.objective, l.trials);
   if (!best)
-    throw Error(ErrorCode::kNotFound, "experiment \"" + name + "\" has no trial with the objective \"" +
+    throw Error(ErrorCode::kNotFound, "experiment \"" + name +
+                                          "\" has no trial with the objective \"" +
                                           l.spec.objective.objective_metric_name + "\" yet");
   Records r;
   r.columns = {"NAME", "VALUE"};
@@ -165,14 +172,9 @@ int best_command(const GlobalOptions& global, const std::string& name) {
     r.rows.push_back({m.name, v.empty() ? engine::kUnavailable : v});
   }
   for (const auto& a : best->assignment) r.rows.push_back({a.name, a.value});
-  json assignments = json::array();
-  for (const auto& a : best->assignment) assignments.push_back({{"name", a.name}, {"value", a.value}});
-  json metrics = json::array();
-  for (const auto& m : best->observation)
-    metrics.push_back({{"name", m.name}, {"min", m.min}, {"max", m.max}, {"latest", m.latest}});
-  r.objects = {{"bestTrialName", best->name},
-               {"parameterAssignments", assignments},
-               {"observation", {{"metrics", metrics}}}};
+  // The same object as status.currentOptimalTrial of `get experiment -o json`.
+  r.objects = engine::katib_experiment_object(l.record.spec, l.spec, l.status,
+                                              l.trials)["status"]["currentOptimalTrial"];
   print_records(std::cout, r, format);
   return 0;
 }
@@ -180,13 +182,17 @@ int best_command(const GlobalOptions& global, const std::string& name) {
 int logs_command(const GlobalOptions& global, const std::string& trial_name) {
   auto store = open_read_only(global);
   auto trial = store->find_trial(trial_name);
-  if (!trial) throw Error(ErrorCode::kNotFound, "trial \"" + trial_name + "\" not found in " + store->path().string());
+  if (!trial)
+    throw Error(ErrorCode::kNotFound,
+                "trial \"" + trial_name + "\" not found in " + store->path().string());
   auto record = store->find_experiment(trial->experiment);
-  auto path = std::filesystem::path(record->runs_dir) / trial->experiment / trial->name / "trial.log";
+  auto path =
+      std::filesystem::path(record->runs_dir) / trial->experiment / trial->name / "trial.log";
   std::ifstream in(path, std::ios::binary);
   if (!in)
-    throw Error(ErrorCode::kNotFound, "trial \"" + trial_name + "\" has no log at " + path.string() +
-                                          (trial->state == engine::TrialState::kCreated ? " (not started yet)" : ""));
+    throw Error(ErrorCode::kNotFound,
+                "trial \"" + trial_name + "\" has no log at " + path.string() +
+                    (trial->state == engine::TrialState::kCreated ? " (not started yet)" : ""));
   std::cout << in.rdbuf();
   return 0;
 }

@@ -12,7 +12,8 @@ int report_command(const std::vector<std::string>& metrics, long long step) {
   for (const auto& m : metrics) {
     auto eq = m.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == m.size())
-      throw Error(ErrorCode::kInvalidArgument, "expected name=value, found \"" + m + "\"", "report");
+      throw Error(ErrorCode::kInvalidArgument, "expected name=value, found \"" + m + "\"",
+                  "report");
     pairs.emplace_back(m.substr(0, eq), m.substr(eq + 1));
   }
   auto env = trials::read_report_environment();

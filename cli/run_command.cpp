@@ -13,13 +13,13 @@
 #include "cli/progress.hpp"
 #include "cli/wiring.hpp"
 #include "engine/api/http_message.hpp"
-#include "engine/util/clock.hpp"
 #include "engine/api/http_server.hpp"
 #include "engine/api/push_endpoint.hpp"
 #include "engine/controller/controller.hpp"
 #include "engine/error.hpp"
 #include "engine/spec/spec_loader.hpp"
 #include "engine/store/store.hpp"
+#include "engine/util/clock.hpp"
 #include "trials/builtin.hpp"
 
 namespace sextant::cli {
@@ -66,7 +66,8 @@ class SignalWatcher {
       if (sig == SIGUSR1) continue;
       int n = ++presses_;
       if (n == 1) {
-        std::fprintf(stderr, "\nstopping: terminating running trials (press Ctrl-C again to kill them)\n");
+        std::fprintf(stderr,
+                     "\nstopping: terminating running trials (press Ctrl-C again to kill them)\n");
         controller_.request_stop();
       } else {
         std::fprintf(stderr, "\nkilling running trials\n");
@@ -84,14 +85,16 @@ class SignalWatcher {
 std::pair<std::string, uint16_t> split_listen(const std::string& listen) {
   auto colon = listen.rfind(':');
   if (colon == std::string::npos)
-    throw Error(ErrorCode::kInvalidArgument, "expected HOST:PORT, found \"" + listen + "\"", "--listen");
+    throw Error(ErrorCode::kInvalidArgument, "expected HOST:PORT, found \"" + listen + "\"",
+                "--listen");
   int port = -1;
   try {
     port = std::stoi(listen.substr(colon + 1));
   } catch (...) {
   }
   if (port < 0 || port > 65535)
-    throw Error(ErrorCode::kInvalidArgument, "port must be 0..65535, found \"" + listen + "\"", "--listen");
+    throw Error(ErrorCode::kInvalidArgument, "port must be 0..65535, found \"" + listen + "\"",
+                "--listen");
   return {listen.substr(0, colon), static_cast<uint16_t>(port)};
 }
 
@@ -100,18 +103,20 @@ void print_summary(const engine::ExperimentSpec& spec, const engine::Store& stor
   auto trials = store.list_trials(spec.name);
   auto counts = engine::count_trials(trials);
   const auto& status = outcome.status;
-  std::string state = outcome.interrupted ? "Stopped"
+  std::string state = outcome.interrupted  ? "Stopped"
                       : status.succeeded() ? "Succeeded"
                       : status.failed()    ? "Failed"
                                            : "Running";
   double end = status.completion_time > 0 ? status.completion_time : engine::unix_now();
-  std::fprintf(stderr, "\nExperiment %s %s%s: %d trials (%d succeeded, %d failed, %d killed) in %s\n",
-               spec.name.c_str(), state.c_str(),
-               status.completion_reason().empty() ? "" : (" (" + status.completion_reason() + ")").c_str(),
-               counts.total, counts.succeeded, counts.failed_for_budget(), counts.killed,
-               human_duration(end - status.start_time).c_str());
+  std::fprintf(
+      stderr, "\nExperiment %s %s%s: %d trials (%d succeeded, %d failed, %d killed) in %s\n",
+      spec.name.c_str(), state.c_str(),
+      status.completion_reason().empty() ? "" : (" (" + status.completion_reason() + ")").c_str(),
+      counts.total, counts.succeeded, counts.failed_for_budget(), counts.killed,
+      human_duration(end - status.start_time).c_str());
   if (const auto* best = engine::optimal_trial(spec.objective, trials)) {
-    std::fprintf(stderr, "Best trial %s: %s\n", best->name.c_str(), format_objective(spec, *best).c_str());
+    std::fprintf(stderr, "Best trial %s: %s\n", best->name.c_str(),
+                 format_objective(spec, *best).c_str());
     for (const auto& a : best->assignment)
       std::fprintf(stderr, "  %s = %s\n", a.name.c_str(), a.value.c_str());
     std::fprintf(stderr, "Next: sextant best %s | sextant get trials %s | sextant logs %s\n",
@@ -120,8 +125,7 @@ void print_summary(const engine::ExperimentSpec& spec, const engine::Store& stor
     std::fprintf(stderr, "No trial reported the objective \"%s\". See: sextant get trials %s\n",
                  spec.objective.objective_metric_name.c_str(), spec.name.c_str());
   }
-  if (outcome.interrupted)
-    std::fprintf(stderr, "Run the same command again to resume.\n");
+  if (outcome.interrupted) std::fprintf(stderr, "Run the same command again to resume.\n");
 }
 
 }  // namespace
@@ -131,7 +135,8 @@ int run_command(const GlobalOptions& global, const RunOptions& options) {
   auto builtins = make_builtins();
   auto spec = engine::load_experiment_file(options.file, builtins->catalog());
   auto db_path = engine::resolve_db_path(global.db);
-  auto store = engine::Store::open(db_path, engine::Store::Mode::kReadWrite, /*take_engine_lock=*/true);
+  auto store =
+      engine::Store::open(db_path, engine::Store::Mode::kReadWrite, /*take_engine_lock=*/true);
   auto algorithm = builtins->algorithms.find(spec.algorithm.algorithm_name)->create(spec);
   auto runner = trials::make_local_runner(python_report_dir().string());
 
@@ -149,12 +154,15 @@ int run_command(const GlobalOptions& global, const RunOptions& options) {
 
   engine::ControllerOptions controller_options;
   // Absolute, because trials run in the spec's folder and get these paths in their environment.
-  controller_options.runs_dir = std::filesystem::absolute(
-      options.runs_dir.empty() ? default_runs_dir(db_path) : std::filesystem::path(options.runs_dir));
+  controller_options.runs_dir =
+      std::filesystem::absolute(options.runs_dir.empty() ? default_runs_dir(db_path)
+                                                         : std::filesystem::path(options.runs_dir));
   controller_options.report_url = "http://" + host + ":" + std::to_string(server.port());
-  controller_options.kill_grace = std::chrono::milliseconds(static_cast<long>(options.grace_seconds * 1000));
+  controller_options.kill_grace =
+      std::chrono::milliseconds(static_cast<long>(options.grace_seconds * 1000));
   auto mode = parse_progress_mode(options.progress, isatty(STDERR_FILENO));
-  if (mode == ProgressMode::kLive) controller_options.progress_interval = std::chrono::milliseconds(1000);
+  if (mode == ProgressMode::kLive)
+    controller_options.progress_interval = std::chrono::milliseconds(1000);
   ProgressView view(mode, stderr);
 
   engine::Controller controller(*store, spec, *algorithm, *runner, controller_options, &view);
@@ -166,12 +174,14 @@ int run_command(const GlobalOptions& global, const RunOptions& options) {
   {
     SignalWatcher signals(controller);
     if (mode != ProgressMode::kNone)
-      std::fprintf(stderr, "Experiment %s: %s, %s, up to %s trials, %d in parallel (db %s)\n",
-                   spec.name.c_str(), spec.algorithm.algorithm_name.c_str(),
-                   (std::string(engine::to_string(spec.objective.type)) + " " +
-                    spec.objective.objective_metric_name).c_str(),
-                   spec.max_trial_count ? std::to_string(*spec.max_trial_count).c_str() : "unlimited",
-                   spec.parallel_trial_count, db_path.c_str());
+      std::fprintf(
+          stderr, "Experiment %s: %s, %s, up to %s trials, %d in parallel (db %s)\n",
+          spec.name.c_str(), spec.algorithm.algorithm_name.c_str(),
+          (std::string(engine::to_string(spec.objective.type)) + " " +
+           spec.objective.objective_metric_name)
+              .c_str(),
+          spec.max_trial_count ? std::to_string(*spec.max_trial_count).c_str() : "unlimited",
+          spec.parallel_trial_count, db_path.c_str());
     outcome = controller.run();
   }
   controller_ptr = nullptr;

@@ -26,7 +26,8 @@ std::filesystem::path python_report_dir() {
   ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
   if (n > 0) {
     self[n] = 0;
-    auto installed = std::filesystem::path(self).parent_path().parent_path() / "share/sextant/python";
+    auto installed =
+        std::filesystem::path(self).parent_path().parent_path() / "share/sextant/python";
     if (std::filesystem::exists(installed / "sextant_report.py")) return installed;
   }
   return std::filesystem::path(SEXTANT_SOURCE_DIR) / "trials" / "report";
