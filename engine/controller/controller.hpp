@@ -83,10 +83,13 @@ class Controller : public TrialEvents {
 
  private:
   using Event = std::variant<std::vector<MetricReport>, TrialExit>;
+  using Clock = std::chrono::steady_clock;
+  static constexpr std::chrono::milliseconds kObservationDelay{50};
 
   void load_or_create();
   void recover_interrupted_trials();
-  void handle_events(std::deque<Event>& events);
+  // Applies queued events; stores intermediate values now when flush_now, else batched.
+  void handle_events(std::deque<Event>& events, bool flush_now = false);
   void handle_metrics(std::vector<MetricReport>& reports, std::vector<ObservationPoint>& points);
   void handle_exit(const TrialExit& exit);
   void finalize_trial(Trial& trial, const TrialExit& exit);
@@ -115,6 +118,8 @@ class Controller : public TrialEvents {
   std::map<std::pair<std::string, std::string>, int64_t> next_step_;  // (trial, metric) -> step
   std::map<std::string, std::string> cancel_reason_;  // trials we are stopping, and why
   bool exhausted_ = false;
+  std::vector<ObservationPoint> unsaved_points_;  // reported, not yet in the store
+  std::optional<Clock::time_point> flush_due_;
   std::unique_ptr<TrialDirectories> directories_;
 
   mutable std::mutex mutex_;  // guards queue_, tokens_, stop flags
