@@ -3,12 +3,14 @@
 
 #include "algorithms/grid/grid_search.hpp"
 #include "algorithms/random/random_search.hpp"
+#include "algorithms/sobol/sobol_factory.hpp"
 
 namespace sextant::algorithms {
 
 void register_builtin_algorithms(engine::AlgorithmRegistry& registry) {
   registry.add(std::make_unique<RandomSearchFactory>());
   registry.add(std::make_unique<GridSearchFactory>());
+  registry.add(std::make_unique<SobolSearchFactory>());
 }
 
 }  // namespace sextant::algorithms

@@ -18,12 +18,14 @@ namespace {
 constexpr int kRedraws = 32;
 }  // namespace
 
-RandomSearch::RandomSearch(const engine::SearchSpace& space, std::optional<uint64_t> seed)
-    : space_(space), cube_(space) {
+RandomSearch::RandomSearch(const engine::SearchSpace& space, std::optional<uint64_t> seed,
+                           Points points)
+    : space_(space), cube_(space), points_(points) {
   auto lattice = Lattice::of(space);
   if (lattice && !lattice->overflowed()) lattice_ = std::move(lattice);
   seed_fixed_ = seed.has_value();
   seed_ = seed ? *seed : random_seed();
+  if (points_ == Points::kSobol) sobol_.emplace(cube_.dimensions(), seed_);
 }
 
 engine::SuggestResult RandomSearch::suggest(const std::vector<engine::Trial>& history, int count) {
@@ -38,13 +40,17 @@ engine::SuggestResult RandomSearch::suggest(const std::vector<engine::Trial>& hi
   auto full = [&] { return lattice_ && used.size() >= lattice_->size(); };
 
   for (int j = 0; j < count && !full(); ++j) {
-    Rng rng(derive_seed(seed_, static_cast<uint64_t>(history.size()) + static_cast<uint64_t>(j)));
+    const uint64_t position = static_cast<uint64_t>(history.size()) + static_cast<uint64_t>(j);
+    Rng rng(derive_seed(seed_, position));
     std::vector<double> point(cube_.dimensions());
     engine::Assignment assignment;
     std::optional<uint64_t> rank;  // of `assignment`, in a finite space
     bool fresh = false;
     for (int attempt = 0; attempt < kRedraws && !fresh; ++attempt) {
-      for (auto& u : point) u = rng.uniform();
+      if (attempt == 0 && sobol_)
+        point = sobol_->point(position);  // the trial's place in the sequence
+      else
+        for (auto& u : point) u = rng.uniform();
       assignment = cube_.assignment_at(point);
       if (lattice_) {
         // Matching by lattice point also catches history values written differently ("0.30").
@@ -91,7 +97,10 @@ void RandomSearch::restore_state(const std::string& state) {
     throw Error(ErrorCode::kInternal,
                 "the saved state of algorithm \"random\" is not {\"seed\":\"<integer>\"}: " +
                     state.substr(0, 200));
-  if (!seed_fixed_) seed_ = *seed;
+  if (!seed_fixed_) {
+    seed_ = *seed;
+    if (sobol_) sobol_.emplace(cube_.dimensions(), seed_);
+  }
 }
 
 std::vector<std::string> RandomSearchFactory::known_settings() const {

@@ -37,14 +37,21 @@
 
 #include "algorithms/common/lattice.hpp"
 #include "algorithms/common/unit_cube.hpp"
+#include "algorithms/sobol/sobol_sequence.hpp"
 #include "engine/ports/algorithm.hpp"
 
 namespace sextant::algorithms {
 
 class RandomSearch final : public engine::Algorithm {
  public:
+  // Where the first candidate of each trial comes from: independent draws, or point number i of a
+  // scrambled Sobol sequence (the `sobol` algorithm, algorithms/sobol/sobol_factory.hpp). Repeats
+  // are avoided the same way for both.
+  enum class Points { kPseudoRandom, kSobol };
+
   // seed: random_state, or nullopt to draw one from std::random_device.
-  RandomSearch(const engine::SearchSpace& space, std::optional<uint64_t> seed);
+  RandomSearch(const engine::SearchSpace& space, std::optional<uint64_t> seed,
+               Points points = Points::kPseudoRandom);
 
   engine::SuggestResult suggest(const std::vector<engine::Trial>& history, int count) override;
   std::string save_state() const override;  // {"seed":"<decimal>"}
@@ -57,7 +64,9 @@ class RandomSearch final : public engine::Algorithm {
   UnitCube cube_;
   std::optional<Lattice> lattice_;  // set when the space is finite and countable in 64 bits
   uint64_t seed_ = 0;
-  bool seed_fixed_ = false;  // random_state given: a restored state cannot override it
+  bool seed_fixed_ = false;
+  Points points_;
+  std::optional<SobolSequence> sobol_;  // built from seed_ when points_ is kSobol  // random_state given: a restored state cannot override it
 };
 
 class RandomSearchFactory final : public engine::AlgorithmFactory {
