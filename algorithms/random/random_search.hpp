@@ -35,7 +35,6 @@
 #include <string>
 #include <vector>
 
-#include "algorithms/common/lattice.hpp"
 #include "algorithms/common/unit_cube.hpp"
 #include "algorithms/sobol/sobol_sequence.hpp"
 #include "engine/ports/algorithm.hpp"
@@ -62,11 +61,10 @@ class RandomSearch final : public engine::Algorithm {
  private:
   engine::SearchSpace space_;
   UnitCube cube_;
-  std::optional<Lattice> lattice_;  // set when the space is finite and countable in 64 bits
   uint64_t seed_ = 0;
-  bool seed_fixed_ = false;
+  bool seed_fixed_ = false;  // random_state given: a restored state cannot override it
   Points points_;
-  std::optional<SobolSequence> sobol_;  // built from seed_ when points_ is kSobol  // random_state given: a restored state cannot override it
+  std::optional<SobolSequence> sobol_;  // built from seed_ when points_ is kSobol
 };
 
 class RandomSearchFactory final : public engine::AlgorithmFactory {

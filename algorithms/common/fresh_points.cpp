@@ -1,0 +1,67 @@
+// Repeat detection by lattice rank in finite spaces, by canonical assignment key otherwise.
+#include "algorithms/common/fresh_points.hpp"
+
+#include "algorithms/common/values.hpp"
+
+namespace sextant::algorithms {
+
+namespace {
+constexpr int kRedraws = 32;
+}  // namespace
+
+FreshPoints::FreshPoints(const engine::SearchSpace& space, const UnitCube& cube,
+                         const std::vector<engine::Trial>& history)
+    : space_(space), cube_(cube) {
+  auto lattice = Lattice::of(space);
+  if (lattice && !lattice->overflowed()) lattice_ = std::move(lattice);
+  for (const auto& trial : history) {
+    used_keys_.insert(assignment_key(space_, trial.assignment));
+    if (lattice_)
+      if (auto digits = lattice_->locate(trial.assignment))
+        used_ranks_.insert(lattice_->rank(*digits));
+  }
+}
+
+bool FreshPoints::exhausted() const {
+  return lattice_ && used_ranks_.size() >= lattice_->size();
+}
+
+std::optional<engine::Assignment> FreshPoints::take_assignment(engine::Assignment assignment) {
+  if (lattice_) {
+    // Matching by lattice point also catches history values written differently ("0.30").
+    auto digits = lattice_->locate(assignment);
+    if (!digits) return std::nullopt;
+    if (!used_ranks_.insert(lattice_->rank(*digits)).second) return std::nullopt;
+  }
+  if (!used_keys_.insert(assignment_key(space_, assignment)).second && !lattice_)
+    return std::nullopt;
+  return assignment;
+}
+
+std::optional<engine::Assignment> FreshPoints::take(const std::vector<double>& point) {
+  return take_assignment(cube_.assignment_at(point));
+}
+
+engine::Assignment FreshPoints::take_random(Rng& rng) {
+  std::vector<double> point(cube_.dimensions());
+  engine::Assignment last;
+  for (int attempt = 0; attempt < kRedraws; ++attempt) {
+    for (auto& u : point) u = rng.uniform();
+    last = cube_.assignment_at(point);
+    if (auto fresh = take_assignment(last)) return *fresh;
+  }
+  if (lattice_ && !exhausted()) {
+    // A crowded finite space: walk from a random point to the next unused one. Terminates
+    // because fewer than size() points are used; costs at most one step per used point.
+    uint64_t next = rng.below(lattice_->size());
+    while (used_ranks_.count(next)) next = (next + 1) % lattice_->size();
+    used_ranks_.insert(next);
+    auto assignment = lattice_->assignment(lattice_->digits(next));
+    used_keys_.insert(assignment_key(space_, assignment));
+    return assignment;
+  }
+  used_keys_.insert(assignment_key(space_, last));
+  return last;
+}
+
+}  // namespace sextant::algorithms
