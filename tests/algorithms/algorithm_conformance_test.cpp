@@ -97,7 +97,7 @@ ExperimentSpec conformance_spec(const AlgorithmFactory& factory,
   for (const auto& p : factory.validate(spec)) problems += p.path + ": " + p.message + "\n";
   INFO(name << " rejects the conformance space:\n" << problems);
   REQUIRE(problems.empty());
-  if (parameters.size() > 3) {  // the shared rich space, not a small one built by a test
+  if (parameters.size() == rich_parameters().size()) {  // the shared space, not a test's own
     std::set<ParameterType> types;
     std::set<std::pair<ParameterType, Distribution>> numeric;
     for (const auto& p : kept) {
@@ -325,6 +325,41 @@ TEST_CASE("conformance: a batch never repeats itself or a pending trial",
     auto big = factory.create(rich)->suggest({}, 25);
     REQUIRE(big.suggestions.size() == 25);
     require_distinct(keys_of(big));
+  });
+}
+
+TEST_CASE("conformance: a long run with failures stays valid and never repeats a point",
+          "[algorithms][conformance]") {
+  // Long enough for model-based algorithms to leave their initial design; a finite space of 180
+  // points, so an algorithm that proposes its incumbent again is caught.
+  for_each_algorithm([](const AlgorithmFactory& factory) {
+    for (auto type : {engine::ObjectiveType::kMinimize, engine::ObjectiveType::kMaximize}) {
+      INFO("objective " << engine::to_string(type));
+      auto spec = conformance_spec(
+          factory, "17",
+          {int_param("layers", 1, 4), double_param("dropout", 0, 1, 0.25),
+           list_param("optimizer", ParameterType::kCategorical, {"sgd", "adam", "rmsprop"}),
+           list_param("batch", ParameterType::kDiscrete, {"16", "32", "64"})});
+      spec.objective.type = type;
+      auto algorithm = factory.create(spec);
+      std::vector<engine::Trial> history;
+      std::set<std::string> seen;
+      for (int round = 0; round < 20; ++round) {
+        auto batch = algorithm->suggest(history, 3);
+        REQUIRE(batch.suggestions.size() == 3);
+        require_valid(spec.parameters, batch);
+        for (size_t i = 0; i < batch.suggestions.size(); ++i) {
+          const auto& a = batch.suggestions[i].assignment;
+          INFO("round " << round << ": " << key_of(a));
+          CHECK(seen.insert(key_of(a)).second);
+          // Every fifth trial fails; the others succeed with a deterministic objective.
+          const bool failed = history.size() % 5 == 4;
+          history.push_back(make_trial(history.size(), a,
+                                       failed ? TrialState::kFailed : TrialState::kSucceeded,
+                                       failed ? std::nullopt : std::optional(objective_of(a))));
+        }
+      }
+    }
   });
 }
 
