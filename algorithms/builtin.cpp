@@ -1,9 +1,12 @@
 // Registers every built-in algorithm factory.
 #include "algorithms/builtin.hpp"
 
+#include "algorithms/bayesopt/bayesian_optimization.hpp"
+#include "algorithms/cmaes/cmaes_factory.hpp"
 #include "algorithms/grid/grid_search.hpp"
 #include "algorithms/random/random_search.hpp"
 #include "algorithms/sobol/sobol_factory.hpp"
+#include "algorithms/tpe/tpe_factory.hpp"
 
 namespace sextant::algorithms {
 
@@ -11,6 +14,10 @@ void register_builtin_algorithms(engine::AlgorithmRegistry& registry) {
   registry.add(std::make_unique<RandomSearchFactory>());
   registry.add(std::make_unique<GridSearchFactory>());
   registry.add(std::make_unique<SobolSearchFactory>());
+  registry.add(std::make_unique<BayesianOptimizationFactory>());
+  registry.add(std::make_unique<CmaesFactory>());
+  registry.add(std::make_unique<TpeFactory>());
+  registry.add(std::make_unique<MultivariateTpeFactory>());
 }
 
 }  // namespace sextant::algorithms

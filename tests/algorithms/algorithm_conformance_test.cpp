@@ -29,6 +29,11 @@ using engine::TrialState;
 
 const std::map<std::string, std::vector<AlgorithmSetting>> kRequiredSettings = {};
 const std::set<std::string> kSeedIndependent = {"grid"};
+// Parameters an algorithm needs in every space, added to the tests' own small spaces (cmaes, like
+// Katib, needs at least 2 int/double parameters). Each has a single value, so a finite space
+// keeps its size and its exhaustion point.
+const std::map<std::string, std::vector<ParameterSpec>> kRequiredParameters = {
+    {"cmaes", {int_param("fixed_a", 0, 0), int_param("fixed_b", 1, 1)}}};
 
 const engine::AlgorithmRegistry& registry() {
   static const engine::AlgorithmRegistry instance = [] {
@@ -80,6 +85,10 @@ ExperimentSpec conformance_spec(const AlgorithmFactory& factory,
                                 std::optional<std::string> seed = std::nullopt,
                                 std::vector<ParameterSpec> parameters = rich_parameters()) {
   const std::string name = factory.name();
+  const bool shared_space = parameters.size() == rich_parameters().size();
+  auto required = kRequiredParameters.find(name);
+  if (!shared_space && required != kRequiredParameters.end())
+    parameters.insert(parameters.end(), required->second.begin(), required->second.end());
   auto settings = settings_for(name, knows(factory, "random_state") ? seed : std::nullopt);
   auto spec = make_spec(name, parameters, settings);
   std::set<size_t> rejected;
@@ -97,7 +106,7 @@ ExperimentSpec conformance_spec(const AlgorithmFactory& factory,
   for (const auto& p : factory.validate(spec)) problems += p.path + ": " + p.message + "\n";
   INFO(name << " rejects the conformance space:\n" << problems);
   REQUIRE(problems.empty());
-  if (parameters.size() == rich_parameters().size()) {  // the shared space, not a test's own
+  if (shared_space) {  // the shared space, not a test's own
     std::set<ParameterType> types;
     std::set<std::pair<ParameterType, Distribution>> numeric;
     for (const auto& p : kept) {

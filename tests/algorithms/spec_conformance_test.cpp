@@ -127,9 +127,10 @@ TEST_CASE("spec conformance: every other Katib example is accepted, or lacks onl
       ++not_implemented;
     }
   }
-  // The folder holds random and grid examples that must pass, and others that must not.
-  CHECK(accepted >= 9);
-  CHECK(not_implemented >= 5);
+  // The folder holds random, grid and bayesianoptimization examples that must pass, and others
+  // (hyperband, early stopping, NAS) that must not yet.
+  CHECK(accepted >= 10);
+  CHECK(not_implemented >= 4);
 }
 
 TEST_CASE("spec conformance: Katib examples keep their meaning after loading") {
