@@ -14,11 +14,12 @@ FreshPoints::FreshPoints(const engine::SearchSpace& space, const UnitCube& cube,
     : space_(space), cube_(cube) {
   auto lattice = Lattice::of(space);
   if (lattice && !lattice->overflowed()) lattice_ = std::move(lattice);
+  // A finite space is tracked by lattice rank alone; keys are for spaces that have no lattice.
   for (const auto& trial : history) {
-    used_keys_.insert(assignment_key(space_, trial.assignment));
-    if (lattice_)
-      if (auto digits = lattice_->locate(trial.assignment))
-        used_ranks_.insert(lattice_->rank(*digits));
+    if (!lattice_)
+      used_keys_.insert(assignment_key(space_, trial.assignment));
+    else if (auto digits = lattice_->locate(trial.assignment))
+      used_ranks_.insert(lattice_->rank(*digits));
   }
 }
 
@@ -32,9 +33,9 @@ std::optional<engine::Assignment> FreshPoints::take_assignment(engine::Assignmen
     auto digits = lattice_->locate(assignment);
     if (!digits) return std::nullopt;
     if (!used_ranks_.insert(lattice_->rank(*digits)).second) return std::nullopt;
-  }
-  if (!used_keys_.insert(assignment_key(space_, assignment)).second && !lattice_)
+  } else if (!used_keys_.insert(assignment_key(space_, assignment)).second) {
     return std::nullopt;
+  }
   return assignment;
 }
 
@@ -56,11 +57,9 @@ engine::Assignment FreshPoints::take_random(Rng& rng) {
     uint64_t next = rng.below(lattice_->size());
     while (used_ranks_.count(next)) next = (next + 1) % lattice_->size();
     used_ranks_.insert(next);
-    auto assignment = lattice_->assignment(lattice_->digits(next));
-    used_keys_.insert(assignment_key(space_, assignment));
-    return assignment;
+    return lattice_->assignment(lattice_->digits(next));
   }
-  used_keys_.insert(assignment_key(space_, last));
+  if (!lattice_) used_keys_.insert(assignment_key(space_, last));
   return last;
 }
 

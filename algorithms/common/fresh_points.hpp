@@ -42,7 +42,7 @@ class FreshPoints {
   const UnitCube& cube_;
   std::optional<Lattice> lattice_;      // set when the space is finite and countable in 64 bits
   std::set<uint64_t> used_ranks_;       // lattice ranks taken, when lattice_ is set
-  std::unordered_set<std::string> used_keys_;  // assignment_key of every point taken
+  std::unordered_set<std::string> used_keys_;  // assignment_key of every point taken, no lattice
 };
 
 }  // namespace sextant::algorithms

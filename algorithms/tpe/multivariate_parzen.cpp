@@ -14,8 +14,8 @@ constexpr double kLogSqrt2Pi = 0.91893853320467274178;
 constexpr double kScottFactor = 0.2;
 }  // namespace
 
-MultivariateParzen::MultivariateParzen(const std::vector<TpeDimension>& dims,
-                                       const TpeGroup& group, double prior_weight)
+MultivariateParzen::MultivariateParzen(const std::vector<TpeDimension>& dims, const TpeGroup& group,
+                                       double prior_weight)
     : dims_(&dims), m_(group.size()), coords_(group.coords) {
   const size_t n_dims = dims.size();
   const double total =
@@ -58,8 +58,8 @@ void MultivariateParzen::sample(Rng& rng, std::vector<double>& point) const {
   if (m_ == 0 || pick < prior_share_) {
     for (size_t d = 0; d < dims.size(); ++d) {
       const double u = rng.uniform();
-      point[d] = dims[d].kind == TpeDimensionKind::kContinuous ? u
-                                                              : dims[d].centers[dims[d].index_of(u)];
+      point[d] =
+          dims[d].kind == TpeDimensionKind::kContinuous ? u : dims[d].centers[dims[d].index_of(u)];
     }
     return;
   }

@@ -45,14 +45,14 @@ class MultivariateParzen {
 
   const std::vector<TpeDimension>* dims_;
   size_t m_ = 0;
-  std::vector<double> coords_;     // as TpeGroup: member i, parameter d at [d * m + i]
-  std::vector<size_t> values_;     // cells and categories: member i's value index, same layout
-  std::vector<double> sigmas_;     // per parameter
-  std::vector<double> base_;       // per member: log share minus the log normalisers but sigma
-  double log_sigmas_ = 0;          // sum of log sigma over the continuous parameters
-  std::vector<double> cumulative_; // running sum of the members' shares
+  std::vector<double> coords_;      // as TpeGroup: member i, parameter d at [d * m + i]
+  std::vector<size_t> values_;      // cells and categories: member i's value index, same layout
+  std::vector<double> sigmas_;      // per parameter
+  std::vector<double> base_;        // per member: log share minus the log normalisers but sigma
+  double log_sigmas_ = 0;           // sum of log sigma over the continuous parameters
+  std::vector<double> cumulative_;  // running sum of the members' shares
   double prior_share_ = 1;
-  double category_spread_ = 0;     // e above
+  double category_spread_ = 0;  // e above
   mutable std::vector<double> scratch_;
 };
 

@@ -30,8 +30,8 @@ void check_number_setting(const engine::AlgorithmSpec& algorithm, const std::str
     if (setting.name != name) continue;
     auto value = engine::parse_finite_number(setting.value);
     if (!value || !accept(*value))
-      problems.push_back({setting_value_path(i), name + " must be " + expected + "; found \"" +
-                                                     setting.value + "\""});
+      problems.push_back({setting_value_path(i),
+                          name + " must be " + expected + "; found \"" + setting.value + "\""});
   }
 }
 
@@ -79,8 +79,8 @@ std::vector<engine::SpecProblem> TpeFactory::validate(const engine::ExperimentSp
 std::unique_ptr<engine::Algorithm> TpeFactory::create(const engine::ExperimentSpec& spec) const {
   TpeOptions options;
   options.multivariate = false;
-  options.good_rule = GoodCountRule::kSquareRoot;
-  options.gamma = number_setting(spec.algorithm, kGamma).value_or(0.25);
+  options.good_rule = GoodCountRule::kLinear;
+  options.gamma = number_setting(spec.algorithm, kGamma).value_or(0.1);
   options.prior_weight = number_setting(spec.algorithm, kPriorWeight).value_or(1.0);
   options.candidates =
       static_cast<int>(integer_setting(spec.algorithm, kCandidatesHyperopt).value_or(24));

@@ -99,8 +99,7 @@ engine::SuggestResult TpeSearch::suggest(const std::vector<engine::Trial>& histo
   const Observations observations = observe(cube_, objective_, history);
   FreshPoints fresh(space_, cube_, history);
   const size_t n_dims = dims_.size();
-  const bool use_model =
-      observations.size() >= static_cast<size_t>(std::max(options_.startup, 1));
+  const bool use_model = observations.size() >= static_cast<size_t>(std::max(options_.startup, 1));
 
   // The good group is fixed for the call; the bad one grows with each pick (constant liar).
   TpeGroup good;
@@ -186,9 +185,9 @@ void TpeSearch::restore_state(const std::string& state) {
     if (ec == std::errc() && end == text.data() + text.size() && !text.empty()) seed = value;
   }
   if (!seed)
-    throw Error(ErrorCode::kInternal, "the saved state of algorithm \"" + name_ +
-                                          "\" is not {\"seed\":\"<integer>\"}: " +
-                                          state.substr(0, 200));
+    throw Error(ErrorCode::kInternal,
+                "the saved state of algorithm \"" + name_ +
+                    "\" is not {\"seed\":\"<integer>\"}: " + state.substr(0, 200));
   if (seed_fixed_) return;
   seed_ = *seed;
   if (sobol_) sobol_.emplace(cube_.dimensions(), seed_);

@@ -52,8 +52,8 @@ class TpeSearch final : public engine::Algorithm {
   TpeOptions options_;
   std::string name_;
   uint64_t seed_ = 0;
-  bool seed_fixed_ = false;                  // random_state given: restore_state keeps it
-  std::optional<SobolSequence> sobol_;       // start points, up to kSobolMaxDimensions parameters
+  bool seed_fixed_ = false;             // random_state given: restore_state keeps it
+  std::optional<SobolSequence> sobol_;  // start points, up to kSobolMaxDimensions parameters
 };
 
 }  // namespace sextant::algorithms

@@ -80,25 +80,33 @@ UnivariateParzen::UnivariateParzen(const TpeDimension& dim, const TpeGroup& grou
   const double total =
       prior_weight + std::accumulate(group.weights.begin(), group.weights.end(), 0.0);
   prior_share_ = prior_weight / total;
+  // Kernels are kept in ascending order of their centres: the bandwidths need it, and a density
+  // then only visits the kernels that reach the point.
+  std::vector<size_t> order(m);
+  if (dim.kind == TpeDimensionKind::kCategories)
+    std::iota(order.begin(), order.end(), size_t{0});
+  else
+    order = ascending(coords, m);
+  mus_.resize(m);
   shares_.resize(m);
   cumulative_.resize(m);
   double running = 0;
-  for (size_t i = 0; i < m; ++i) {
-    shares_[i] = group.weights[i] / total;
-    cumulative_[i] = running += shares_[i];
+  for (size_t j = 0; j < m; ++j) {
+    mus_[j] = coords[order[j]];
+    shares_[j] = group.weights[order[j]] / total;
+    cumulative_[j] = running += shares_[j];
   }
-  mus_.assign(coords, coords + m);
 
   if (dim.kind == TpeDimensionKind::kCategories) {
     std::vector<double> probabilities(dim.size(), prior_share_ / static_cast<double>(dim.size()));
-    for (size_t i = 0; i < m; ++i) probabilities[dim.index_of(coords[i])] += shares_[i];
+    for (size_t j = 0; j < m; ++j) probabilities[dim.index_of(mus_[j])] += shares_[j];
     for (double p : probabilities) log_probabilities_.push_back(std::log(p));
     return;
   }
 
-  const auto sigmas = neighbour_bandwidths(coords, m, floor_scale);
+  const auto sigmas = sorted_bandwidths(mus_, floor_scale);
   kernels_.reserve(m);
-  for (size_t i = 0; i < m; ++i) kernels_.emplace_back(coords[i], sigmas[i]);
+  for (size_t j = 0; j < m; ++j) kernels_.emplace_back(mus_[j], sigmas[j]);
   if (dim.kind == TpeDimensionKind::kCells) {
     // Filled on first use: a call looks at a few dozen cells, not all of them.
     log_probabilities_.assign(dim.size(), std::numeric_limits<double>::quiet_NaN());
@@ -106,10 +114,16 @@ UnivariateParzen::UnivariateParzen(const TpeDimension& dim, const TpeGroup& grou
   }
   inv_sigmas_.resize(m);
   heights_.resize(m);
-  for (size_t i = 0; i < m; ++i) {
-    inv_sigmas_[i] = 1.0 / sigmas[i];
-    heights_[i] = shares_[i] * kInvSqrt2Pi / kernels_[i].mass;
+  reach_up_.resize(m);
+  reach_down_.resize(m);
+  const double reach = std::sqrt(kNegligibleZ2);
+  for (size_t j = 0; j < m; ++j) {
+    inv_sigmas_[j] = 1.0 / sigmas[j];
+    heights_[j] = shares_[j] * kInvSqrt2Pi / kernels_[j].mass;
+    reach_up_[j] = std::max(j ? reach_up_[j - 1] : -1.0, mus_[j] + reach * sigmas[j]);
   }
+  for (size_t j = m; j-- > 0;)
+    reach_down_[j] = std::min(j + 1 < m ? reach_down_[j + 1] : 2.0, mus_[j] - reach * sigmas[j]);
 }
 
 double UnivariateParzen::cell_log_probability(double u) const {
@@ -127,13 +141,18 @@ double UnivariateParzen::cell_log_probability(double u) const {
 
 double UnivariateParzen::continuous_sum(double u, bool density) const {
   double sum = prior_share_;  // the uniform prior: density 1, and a profile of width 1
-  const size_t m = mus_.size();
-  for (size_t i = 0; i < m; ++i) {
-    const double z = (u - mus_[i]) * inv_sigmas_[i];
+  auto add = [&](size_t j) {
+    const double z = (u - mus_[j]) * inv_sigmas_[j];
     const double z2 = z * z;
     if (z2 < kNegligibleZ2)
-      sum += heights_[i] * (density ? inv_sigmas_[i] : 1.0) * std::exp(-0.5 * z2);
-  }
+      sum += heights_[j] * (density ? inv_sigmas_[j] : 1.0) * std::exp(-0.5 * z2);
+  };
+  // Only the kernels whose reach covers u: walk out from u's place among the sorted centres
+  // until no kernel further out reaches back to u.
+  const size_t start =
+      static_cast<size_t>(std::lower_bound(mus_.begin(), mus_.end(), u) - mus_.begin());
+  for (size_t j = start; j-- > 0 && reach_up_[j] > u;) add(j);
+  for (size_t j = start; j < mus_.size() && reach_down_[j] < u; ++j) add(j);
   return sum;
 }
 
@@ -146,8 +165,7 @@ double UnivariateParzen::sample(Rng& rng) const {
     component = std::min(static_cast<size_t>(it - cumulative_.begin()), cumulative_.size() - 1);
   }
   if (dim_->kind == TpeDimensionKind::kCategories) {
-    const size_t k =
-        component == prior ? rng.below(dim_->size()) : dim_->index_of(mus_[component]);
+    const size_t k = component == prior ? rng.below(dim_->size()) : dim_->index_of(mus_[component]);
     return dim_->centers[k];
   }
   const double u = component == prior ? rng.uniform() : kernels_[component].sample(rng);

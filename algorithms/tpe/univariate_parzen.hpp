@@ -59,11 +59,15 @@ class UnivariateParzen {
   const TpeDimension* dim_;
   double prior_share_ = 1;          // prior weight / total weight
   std::vector<double> cumulative_;  // running sum of the kernels' shares, to pick one by weight
-  std::vector<TruncatedNormal> kernels_;
-  std::vector<double> shares_;       // each kernel's weight / total weight
-  std::vector<double> mus_;          // kernel centres (categories: member coordinates)
-  std::vector<double> inv_sigmas_;   // continuous: 1 / sigma
-  std::vector<double> heights_;      // continuous: share / (sqrt(2 pi) mass)
+  std::vector<TruncatedNormal> kernels_;  // ascending centres (categories: none)
+  std::vector<double> shares_;            // each kernel's weight / total weight
+  std::vector<double> mus_;         // kernel centres, ascending (categories: members' coordinates)
+  std::vector<double> inv_sigmas_;  // continuous: 1 / sigma
+  std::vector<double> heights_;     // continuous: share / (sqrt(2 pi) mass)
+  // Continuous: the highest mu + R sigma of kernels 0..j and the lowest mu - R sigma of kernels
+  // j..m-1, R = sqrt(80) (where the kernel is negligible), to visit only kernels that reach u.
+  std::vector<double> reach_up_;
+  std::vector<double> reach_down_;
   // Categories: per value. Cells: per value, computed on first use (NaN until then).
   mutable std::vector<double> log_probabilities_;
 };

@@ -104,8 +104,7 @@ TEST_CASE("tpe: quantile cells match the values UnitCube gives", "[algorithms][t
   }
 }
 
-TEST_CASE("tpe: the good group is the lowest losses, members in trial order",
-          "[algorithms][tpe]") {
+TEST_CASE("tpe: the good group is the lowest losses, members in trial order", "[algorithms][tpe]") {
   auto split = algorithms::split_by_loss({5, 1, 4, 1, 3, 9}, 3);
   CHECK(split.good == std::vector<size_t>{1, 3, 4});
   CHECK(split.bad == std::vector<size_t>{0, 2, 5});
@@ -207,8 +206,7 @@ TEST_CASE("tpe: univariate estimators are probability densities and their draws 
   }
 }
 
-TEST_CASE("tpe: neighbour bandwidths follow the gaps, within the magic clip",
-          "[algorithms][tpe]") {
+TEST_CASE("tpe: neighbour bandwidths follow the gaps, within the magic clip", "[algorithms][tpe]") {
   const double coords[] = {0.1, 0.15, 0.8};
   auto sigmas = algorithms::neighbour_bandwidths(coords, 3);
   // Sorted with the prior's mean: 0.1, 0.15, 0.5, 0.8; the floor is 1 / min(100, 3 + 2).
@@ -218,6 +216,26 @@ TEST_CASE("tpe: neighbour bandwidths follow the gaps, within the magic clip",
   double many[300];
   for (int i = 0; i < 300; ++i) many[i] = 0.5 + 1e-6 * i;
   for (double s : algorithms::neighbour_bandwidths(many, 300)) CHECK(s >= 0.01 * 0.5 - 1e-12);
+}
+
+TEST_CASE("tpe: candidates are ranked by kernel profiles, sampled from densities",
+          "[algorithms][tpe]") {
+  // One member at 0.5 with the prior (weight 1): width 1/3 (the clip for m = 1), share 1/2.
+  TpeDimension dim;
+  const auto group = group_of({{0.5}});
+  UnivariateParzen parzen(dim, group, 0, 1.0);
+  const double sigma = 1.0 / 3;
+  const double mass = 0.8663855974622838;  // P(|Z| <= 1.5)
+  const double peak = 0.3989422804014327;  // standard normal pdf at 0
+  CHECK(parzen.log_density(0.5) == Approx(std::log(0.5 + 0.5 * peak / (mass * sigma))));
+  CHECK(parzen.log_score(0.5) == Approx(std::log(0.5 + 0.5 * peak / mass)));
+  // The prior alone scores like its density: log 1.
+  UnivariateParzen prior_only(dim, group_of({}), 0, 1.0);
+  CHECK(prior_only.log_score(0.2) == Approx(0.0).margin(1e-12));
+
+  CHECK(algorithms::magic_clip_scale(1) == Approx(0.35));
+  CHECK(algorithms::magic_clip_scale(4) == Approx(0.7));
+  CHECK(algorithms::magic_clip_scale(9) == 1.0);
 }
 
 TEST_CASE("tpe: the joint estimator is a density over mixed spaces", "[algorithms][tpe]") {
