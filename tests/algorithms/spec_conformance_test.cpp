@@ -91,6 +91,20 @@ TEST_CASE("spec conformance: Katib's invalid experiment is rejected at algorithm
   }
 }
 
+TEST_CASE("spec conformance: Katib's Bayesian optimization example runs with bayesianoptimization") {
+  auto file = sextant::testing::require_conformance_dir() / "hp-tuning_bayesian-optimization.yaml";
+  auto spec = load_experiment_file(file, builtin_catalog());
+  REQUIRE(spec.algorithm.algorithm_name == "bayesianoptimization");
+  const auto* factory = builtin_registry().find("bayesianoptimization");
+  REQUIRE(factory != nullptr);
+  CHECK(factory->validate(spec).empty());
+  // random_state 10 from the example: the first batch of parallelTrialCount (3) is reproducible.
+  auto first = factory->create(spec)->suggest({}, spec.parallel_trial_count);
+  auto again = factory->create(spec)->suggest({}, spec.parallel_trial_count);
+  REQUIRE(first.suggestions.size() == 3);
+  for (size_t i = 0; i < 3; ++i) CHECK(first.suggestions[i].assignment == again.suggestions[i].assignment);
+}
+
 TEST_CASE("spec conformance: every other Katib example is accepted, or lacks only an algorithm") {
   const auto& registry = builtin_registry();
   int accepted = 0, not_implemented = 0;
