@@ -13,7 +13,7 @@ const double kLogVarianceMax = std::log(1e2);
 constexpr double kLogVariancePriorSd = 1.5;
 constexpr double kLengthScaleMin = 0.01;
 constexpr double kLengthScalePriorSd = 1.5;
-constexpr double kLengthScaleMaxPerSqrtD = 0.5;
+constexpr double kLengthScaleMaxPerSqrtD = 10.0;
 constexpr double kLengthScalePriorMeanPerSqrtD = 0.3;
 
 }  // namespace

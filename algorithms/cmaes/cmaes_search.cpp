@@ -2,15 +2,13 @@
 #include "algorithms/cmaes/cmaes_search.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
-
-#include <nlohmann/json.hpp>
 
 #include "algorithms/cmaes/cma_distribution.hpp"
 #include "algorithms/cmaes/cmaes_replay.hpp"
 #include "algorithms/common/fresh_points.hpp"
 #include "algorithms/common/rng.hpp"
+#include "algorithms/common/seed_state.hpp"
 #include "engine/error.hpp"
 #include "engine/util/numbers.hpp"
 
@@ -130,25 +128,13 @@ engine::SuggestResult CmaesSearch::suggest(const std::vector<engine::Trial>& his
 }
 
 std::string CmaesSearch::save_state() const {
-  // The seed as a string: JSON readers in other languages lose precision above 2^53.
-  return nlohmann::json{{"seed", std::to_string(seed_)}}.dump();
+  return seed_state(seed_);
 }
 
 void CmaesSearch::restore_state(const std::string& state) {
   if (state.empty()) return;
-  auto json = nlohmann::json::parse(state, nullptr, /*allow_exceptions=*/false);
-  std::optional<uint64_t> seed;
-  if (json.is_object() && json.contains("seed") && json["seed"].is_string()) {
-    const std::string text = json["seed"].get<std::string>();
-    uint64_t value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec == std::errc() && end == text.data() + text.size() && !text.empty()) seed = value;
-  }
-  if (!seed)
-    throw Error(ErrorCode::kInternal,
-                "the saved state of algorithm \"cmaes\" is not {\"seed\":\"<integer>\"}: " +
-                    state.substr(0, 200));
-  if (!settings_.seed) seed_ = *seed;  // random_state given: the spec's seed wins
+  const uint64_t seed = parse_seed_state(state, "cmaes");
+  if (!settings_.seed) seed_ = seed;  // random_state given: the spec's seed wins
 }
 
 }  // namespace sextant::algorithms

@@ -40,8 +40,8 @@ class FreshPoints {
 
   const engine::SearchSpace& space_;
   const UnitCube& cube_;
-  std::optional<Lattice> lattice_;      // set when the space is finite and countable in 64 bits
-  std::set<uint64_t> used_ranks_;       // lattice ranks taken, when lattice_ is set
+  std::optional<Lattice> lattice_;  // set when the space is finite and countable in 64 bits
+  std::set<uint64_t> used_ranks_;   // lattice ranks taken, when lattice_ is set
   std::unordered_set<std::string> used_keys_;  // assignment_key of every point taken, no lattice
 };
 

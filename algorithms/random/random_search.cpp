@@ -1,12 +1,9 @@
 // Random search: per-trial derived generators, rejection of repeats, exhaustion of finite spaces.
 #include "algorithms/random/random_search.hpp"
 
-#include <charconv>
-
-#include <nlohmann/json.hpp>
-
 #include "algorithms/common/fresh_points.hpp"
 #include "algorithms/common/rng.hpp"
+#include "algorithms/common/seed_state.hpp"
 #include "algorithms/common/settings.hpp"
 #include "engine/error.hpp"
 
@@ -27,7 +24,8 @@ engine::SuggestResult RandomSearch::suggest(const std::vector<engine::Trial>& hi
     const uint64_t position = static_cast<uint64_t>(history.size()) + static_cast<uint64_t>(j);
     Rng rng(derive_seed(seed_, position));
     std::optional<engine::Assignment> assignment;
-    if (sobol_) assignment = fresh.take(sobol_->point(position));  // the trial's place in the sequence
+    if (sobol_)
+      assignment = fresh.take(sobol_->point(position));  // the trial's place in the sequence
     if (!assignment) assignment = fresh.take_random(rng);
     result.suggestions.push_back({std::move(*assignment), {}});
   }
@@ -36,27 +34,14 @@ engine::SuggestResult RandomSearch::suggest(const std::vector<engine::Trial>& hi
 }
 
 std::string RandomSearch::save_state() const {
-  // The seed as a string: JSON readers in other languages lose precision above 2^53.
-  return nlohmann::json{{"seed", std::to_string(seed_)}}.dump();
+  return seed_state(seed_);
 }
 
 void RandomSearch::restore_state(const std::string& state) {
   if (state.empty()) return;
-  auto json = nlohmann::json::parse(state, nullptr, /*allow_exceptions=*/false);
-  std::optional<uint64_t> seed;
-  if (json.is_object() && json.contains("seed") && json["seed"].is_string()) {
-    // All 64 bits: seeds from random_device exceed the int64 range of parse_whole_number.
-    const std::string text = json["seed"].get<std::string>();
-    uint64_t value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec == std::errc() && end == text.data() + text.size() && !text.empty()) seed = value;
-  }
-  if (!seed)
-    throw Error(ErrorCode::kInternal,
-                "the saved state of algorithm \"random\" is not {\"seed\":\"<integer>\"}: " +
-                    state.substr(0, 200));
+  const uint64_t seed = parse_seed_state(state, "random");
   if (!seed_fixed_) {
-    seed_ = *seed;
+    seed_ = seed;
     if (sobol_) sobol_.emplace(cube_.dimensions(), seed_);
   }
 }

@@ -2,15 +2,13 @@
 // trials and earlier picks of the batch in g (constant liar).
 #include "algorithms/tpe/tpe_search.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <limits>
-
-#include <nlohmann/json.hpp>
 
 #include "algorithms/common/fresh_points.hpp"
 #include "algorithms/common/observations.hpp"
 #include "algorithms/common/rng.hpp"
+#include "algorithms/common/seed_state.hpp"
 #include "algorithms/sobol/direction_numbers.hpp"
 #include "algorithms/tpe/multivariate_parzen.hpp"
 #include "algorithms/tpe/tpe_groups.hpp"
@@ -170,26 +168,14 @@ engine::SuggestResult TpeSearch::suggest(const std::vector<engine::Trial>& histo
 }
 
 std::string TpeSearch::save_state() const {
-  // The seed as a string: JSON readers in other languages lose precision above 2^53.
-  return nlohmann::json{{"seed", std::to_string(seed_)}}.dump();
+  return seed_state(seed_);
 }
 
 void TpeSearch::restore_state(const std::string& state) {
   if (state.empty()) return;
-  auto json = nlohmann::json::parse(state, nullptr, /*allow_exceptions=*/false);
-  std::optional<uint64_t> seed;
-  if (json.is_object() && json.contains("seed") && json["seed"].is_string()) {
-    const std::string text = json["seed"].get<std::string>();
-    uint64_t value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec == std::errc() && end == text.data() + text.size() && !text.empty()) seed = value;
-  }
-  if (!seed)
-    throw Error(ErrorCode::kInternal,
-                "the saved state of algorithm \"" + name_ +
-                    "\" is not {\"seed\":\"<integer>\"}: " + state.substr(0, 200));
+  const uint64_t seed = parse_seed_state(state, name_);
   if (seed_fixed_) return;
-  seed_ = *seed;
+  seed_ = seed;
   if (sobol_) sobol_.emplace(cube_.dimensions(), seed_);
 }
 
