@@ -6,6 +6,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 echo "== trial overhead (sextant vs optuna, 1000 trials)"
 /usr/bin/python3 "$here/trial_overhead/run.py" --sextant "$build/sextant" \
   --worker "$build/bench/bin/overhead_worker" --trials "${BENCH_TRIALS:-1000}"
-echo "== quality and speed (sextant vs optuna; ~35 min on 2 cores; BENCH_QUALITY_ARGS=--quick for ~2 min)"
+echo "== quality and speed (sextant vs optuna; ~30 min on 2 idle cores; BENCH_QUALITY_ARGS=--quick for ~2 min)"
 # shellcheck disable=SC2086 # BENCH_QUALITY_ARGS is a list of options
 "$here/quality/run.sh" "$build" ${BENCH_QUALITY_ARGS:-}

@@ -109,22 +109,7 @@ std::optional<engine::Assignment> BayesianOptimization::model_suggestion(
   bayesopt::SearchRequest request;
   request.gp = &gp;
   request.map = &features_;
-  static const int kStall = getenv("STALL") ? atoi(getenv("STALL")) : 0;
-  static const double kKappa = getenv("KAPPA") ? atof(getenv("KAPPA")) : 5.0;
-  bool stalled = false;
-  if (kStall > 0 && observations.size() > static_cast<size_t>(kStall) + settings_.initial_points) {
-    const size_t n = observations.size();
-    double before = observations.losses[0];
-    for (size_t i = 0; i + kStall < n; ++i) before = std::min(before, observations.losses[i]);
-    const double now = observations.losses[observations.best()];
-    const double scale = surrogate_.scaler().scale();
-    stalled = before - now < 1e-3 * scale && (n % 2 == 0);
-  }
-  if (stalled) {
-    auto a = Acquisition::make(bayesopt::AcquisitionKind::kLowerConfidenceBound, best);
-    a.kappa = kKappa;
-    request.members = {a};
-  } else if (settings_.acquisition) {
+  if (settings_.acquisition) {
     request.members = {Acquisition::make(*settings_.acquisition, best)};
   } else {
     for (auto kind : GpHedge::kMembers) request.members.push_back(Acquisition::make(kind, best));
@@ -135,7 +120,7 @@ std::optional<engine::Assignment> BayesianOptimization::model_suggestion(
   request.budget =
       bayesopt::search_budget(settings_.optimizer, gp.size(), features_.continuous_inputs().size());
   auto found = bayesopt::search_acquisition(request, rng);
-  if (nominate && !settings_.acquisition && !stalled) hedge_.nominate(found.nominees, observations.size());
+  if (nominate && !settings_.acquisition) hedge_.nominate(found.nominees, observations.size());
   for (const auto& point : found.ranked)
     if (auto assignment = fresh.take(point)) return assignment;
   return std::nullopt;

@@ -19,8 +19,15 @@ namespace sextant::algorithms {
 class FreshPoints {
  public:
   // Both references must outlive this object.
+  FreshPoints(const engine::SearchSpace& space, const UnitCube& cube);
   FreshPoints(const engine::SearchSpace& space, const UnitCube& cube,
               const std::vector<engine::Trial>& history);
+
+  // Starts a new batch against `history`: forgets the points taken by earlier batches (they are
+  // in the history now, or were never created) and reads only the trials it has not read
+  // before, so an algorithm that keeps one FreshPoints pays O(new trials) per suggest(), not
+  // O(history). A history that does not extend the one read last is read again from the start.
+  void sync(const std::vector<engine::Trial>& history);
 
   // True when a finite space has no unused point left. A space with a continuous parameter, or
   // with more than 2^64 points, is never exhausted.
@@ -37,12 +44,19 @@ class FreshPoints {
 
  private:
   std::optional<engine::Assignment> take_assignment(engine::Assignment assignment);
+  bool used(uint64_t rank) const { return used_ranks_.count(rank) || taken_ranks_.count(rank); }
 
   const engine::SearchSpace& space_;
   const UnitCube& cube_;
   std::optional<Lattice> lattice_;  // set when the space is finite and countable in 64 bits
-  std::set<uint64_t> used_ranks_;   // lattice ranks taken, when lattice_ is set
-  std::unordered_set<std::string> used_keys_;  // assignment_key of every point taken, no lattice
+  // Points of the history: lattice ranks when lattice_ is set, assignment keys otherwise.
+  std::set<uint64_t> used_ranks_;
+  std::unordered_set<std::string> used_keys_;
+  // Points taken by the current batch, the same way.
+  std::set<uint64_t> taken_ranks_;
+  std::unordered_set<std::string> taken_keys_;
+  size_t read_ = 0;        // trials of the history read so far
+  std::string last_read_;  // name of the last of them, to notice a different history
 };
 
 }  // namespace sextant::algorithms

@@ -11,7 +11,7 @@ namespace sextant::algorithms {
 
 RandomSearch::RandomSearch(const engine::SearchSpace& space, std::optional<uint64_t> seed,
                            Points points)
-    : space_(space), cube_(space), points_(points) {
+    : space_(space), cube_(space), points_(points), fresh_(space_, cube_) {
   seed_fixed_ = seed.has_value();
   seed_ = seed ? *seed : random_seed();
   if (points_ == Points::kSobol) sobol_.emplace(cube_.dimensions(), seed_);
@@ -19,17 +19,17 @@ RandomSearch::RandomSearch(const engine::SearchSpace& space, std::optional<uint6
 
 engine::SuggestResult RandomSearch::suggest(const std::vector<engine::Trial>& history, int count) {
   engine::SuggestResult result;
-  FreshPoints fresh(space_, cube_, history);
-  for (int j = 0; j < count && !fresh.exhausted(); ++j) {
+  fresh_.sync(history);
+  for (int j = 0; j < count && !fresh_.exhausted(); ++j) {
     const uint64_t position = static_cast<uint64_t>(history.size()) + static_cast<uint64_t>(j);
     Rng rng(derive_seed(seed_, position));
     std::optional<engine::Assignment> assignment;
     if (sobol_)
-      assignment = fresh.take(sobol_->point(position));  // the trial's place in the sequence
-    if (!assignment) assignment = fresh.take_random(rng);
+      assignment = fresh_.take(sobol_->point(position));  // the trial's place in the sequence
+    if (!assignment) assignment = fresh_.take_random(rng);
     result.suggestions.push_back({std::move(*assignment), {}});
   }
-  result.exhausted = fresh.exhausted();
+  result.exhausted = fresh_.exhausted();
   return result;
 }
 

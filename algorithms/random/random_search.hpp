@@ -35,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include "algorithms/common/fresh_points.hpp"
 #include "algorithms/common/unit_cube.hpp"
 #include "algorithms/sobol/sobol_sequence.hpp"
 #include "engine/ports/algorithm.hpp"
@@ -65,6 +66,7 @@ class RandomSearch final : public engine::Algorithm {
   bool seed_fixed_ = false;  // random_state given: a restored state cannot override it
   Points points_;
   std::optional<SobolSequence> sobol_;  // built from seed_ when points_ is kSobol
+  FreshPoints fresh_;  // kept between calls: each suggest() reads only the new trials
 };
 
 class RandomSearchFactory final : public engine::AlgorithmFactory {

@@ -88,5 +88,5 @@ REAL = {
 }
 
 # (seeds, trials) per task by default: fewer seeds than the synthetic suite because one SVC
-# evaluation costs ~0.2-0.5 s (x 10 algorithms); see README.md for the time budget.
-DEFAULT_BUDGETS = {"svc_digits": (10, 50), "hgb_breast": (8, 40), "enet_diabetes": (10, 60)}
+# evaluation costs ~0.2-1 s (x 10 algorithms); see README.md for the time budget.
+DEFAULT_BUDGETS = {"svc_digits": (8, 40), "hgb_breast": (8, 40), "enet_diabetes": (10, 60)}

@@ -271,8 +271,9 @@ def _speed_section(ctx):
     keys.sort(key=lambda k: (not k.startswith("sextant:"),))
     points = sorted({(r["d"], r["n"]) for r in ctx.speed})
     lines = ["", "## Speed: time per suggestion in ms, mean (median) over a window of 10 "
-             "consecutive trials at n completed", "   engine: suggest + save_state + record; "
-             "optuna: ask + suggest_float x d + tell; objective excluded"]
+             "consecutive trials at n completed (best of the repeated windows by mean)",
+             "   engine: suggest + save_state + record; optuna: ask + suggest_float x d + tell; "
+             "objective excluded"]
     widths = [12] + [max(16, len(k) + 2) for k in keys]
     rows = [[f"d={d} n={n}"] + [_fmt_ms(table.get((k, d, n))) for k in keys] for d, n in points]
     lines += _table(["point"] + keys, rows, widths)

@@ -76,6 +76,8 @@ def parse_args(argv):
     ap.add_argument("--no-speed", dest="speed", action="store_false")
     ap.add_argument("--speed-n", type=int, nargs="+", default=None, help="(100 500 1000)")
     ap.add_argument("--speed-d", type=int, nargs="+", default=None, help="(6 20)")
+    ap.add_argument("--speed-repeats", type=int, default=None,
+                    help="windows per speed measurement; the lowest mean is kept (3)")
     ap.add_argument("--speed-optuna", nargs="*", default=None,
                     help="Optuna samplers in the speed table (random tpe cmaes)")
     ap.add_argument("--jobs", type=int, default=2, help="worker processes (2)")
@@ -110,6 +112,7 @@ def parse_args(argv):
     args.batch_seeds = args.batch_seeds or (2 if q else 3)
     args.speed_n = args.speed_n or ([100, 1000] if q else [100, 500, 1000])
     args.speed_d = args.speed_d or ([6] if q else [6, 20])
+    args.speed_repeats = args.speed_repeats or (2 if q else 3)
     args.speed_optuna = (args.speed_optuna if args.speed_optuna is not None
                          else ["random", "tpe"] if q else ["random", "tpe", "cmaes"])
     source = args.report_only or args.out
@@ -243,13 +246,13 @@ def run_speed(args, algorithms, write):
     for d in args.speed_d:
         for n in args.speed_n:
             for a in algorithms:
-                rec = speed.time_sextant(args.bridge, a, d, n)
+                rec = speed.best_of(args.speed_repeats, speed.time_sextant, args.bridge, a, d, n)
                 write(rec)
                 print(f"speed sextant:{a} d={d} n={n}: "
                       f"{rec.get('mean_seconds', float('nan')) * 1e3:.3g} ms "
                       f"{rec.get('error') or ''}", file=sys.stderr, flush=True)
             for s in args.speed_optuna:
-                rec = speed.time_optuna(s, d, n)
+                rec = speed.best_of(args.speed_repeats, speed.time_optuna, s, d, n)
                 write(rec)
                 print(f"speed optuna:{s} d={d} n={n}: {rec['mean_seconds'] * 1e3:.3g} ms",
                       file=sys.stderr, flush=True)

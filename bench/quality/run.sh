@@ -2,7 +2,8 @@
 # The quality and speed bench, sextant vs Optuna, in one command (bench/quality/README.md).
 #   bench/quality/run.sh [BUILD_DIR] [run.py options...]
 # Builds the bridge (sextant-ask-tell) in BUILD_DIR (default: build), then runs run.py with
-# --bridge from it; results and report go to BUILD_DIR/bench/quality/ unless --out is given.
+# --bridge from it; results go to BUILD_DIR/bench-results/quality.jsonl and the report to
+# quality.txt beside it, unless --out is given.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=build
@@ -12,7 +13,7 @@ if [[ ! -f $build/build.ninja && ! -f $build/Makefile ]]; then
   exit 2
 fi
 cmake --build "$build" --target sextant-ask-tell
-out=$build/bench/quality
+out=$build/bench-results
 mkdir -p "$out"
 exec /usr/bin/python3 "$here/run.py" --bridge "$build/bench/bin/sextant-ask-tell" \
-  --out "$out/results.jsonl" "$@"
+  --out "$out/quality.jsonl" "$@"

@@ -102,3 +102,38 @@ TEST_CASE("FreshPoints: a continuous space is never exhausted and matches values
 }
 
 }  // namespace sextant::test
+
+namespace sextant::test {
+
+TEST_CASE("FreshPoints: sync reads only new trials and forgets batches that never became trials",
+          "[algorithms]") {
+  engine::SearchSpace space;
+  space.parameters = {int_param("x", 0, 2)};  // 3 points
+  UnitCube cube(space);
+  FreshPoints fresh(space, cube);
+  std::vector<engine::Trial> history = {make_trial(0, {{"x", "0"}}, TrialState::kSucceeded)};
+  fresh.sync(history);
+  CHECK_FALSE(fresh.take({0.1}));  // x=0 is in the history
+  REQUIRE(fresh.take({0.5}));      // x=1, taken by this batch only
+  CHECK_FALSE(fresh.take({0.5}));
+
+  // The batch was not created: the next batch may take x=1 again.
+  fresh.sync(history);
+  CHECK(fresh.take({0.5}));
+
+  // It was created, along with x=2: the space is used up.
+  history.push_back(make_trial(1, {{"x", "1"}}, TrialState::kRunning));
+  history.push_back(make_trial(2, {{"x", "2"}}, TrialState::kRunning));
+  fresh.sync(history);
+  CHECK(fresh.exhausted());
+
+  // A different history (another experiment's, or a shorter one) is read from the start.
+  std::vector<engine::Trial> other = {make_trial(0, {{"x", "2"}}, TrialState::kSucceeded)};
+  other[0].name = "another-trial";
+  fresh.sync(other);
+  CHECK_FALSE(fresh.exhausted());
+  CHECK(fresh.take({0.1}));
+  CHECK_FALSE(fresh.take({0.9}));
+}
+
+}  // namespace sextant::test
