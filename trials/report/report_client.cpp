@@ -15,6 +15,7 @@
 
 #include "engine/error.hpp"
 #include "engine/util/text.hpp"
+#include "trials/report/sextant_report.hpp"  // the worker header: one percent-encoding for both
 
 namespace sextant::trials {
 namespace {
@@ -78,21 +79,6 @@ Endpoint parse_url(const std::string& url) {
   }
   endpoint.port = port;
   return endpoint;
-}
-
-std::string percent_encode(const std::string& text) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 struct Exchange {
@@ -213,7 +199,7 @@ void report_metrics(const std::string& url, const std::string& trial, const std:
   if (step) body["step"] = *step;
 
   http::request<http::string_body> request{
-      http::verb::post, endpoint.base_path + "/api/v1/trials/" + percent_encode(trial) + "/metrics",
+      http::verb::post, endpoint.base_path + "/api/v1/trials/" + report_detail::percent_encode(trial) + "/metrics",
       11};
   request.set(http::field::host, endpoint.host + ":" + endpoint.port);
   request.set(http::field::user_agent, "sextant-report");
