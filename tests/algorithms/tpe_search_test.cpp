@@ -24,6 +24,23 @@ std::vector<std::string> problem_paths(const engine::AlgorithmFactory& factory,
   return paths;
 }
 
+// Every value in `bad` for setting `name`, placed after the settings in `before`, is rejected with
+// exactly one problem at that setting's value path.
+void require_rejected(const engine::AlgorithmFactory& factory,
+                      const std::vector<engine::AlgorithmSetting>& before, const std::string& name,
+                      std::initializer_list<const char*> bad) {
+  const std::string path =
+      "spec.algorithm.algorithmSettings[" + std::to_string(before.size()) + "].value: " + name;
+  for (const std::string value : bad) {
+    INFO(name << " " << value);
+    auto settings = before;
+    settings.push_back({name, value});
+    auto problems = problem_paths(factory, settings);
+    REQUIRE(problems.size() == 1);
+    CHECK_THAT(problems[0], Catch::StartsWith(path));
+  }
+}
+
 double value_of(const engine::Assignment& assignment, const std::string& name) {
   return *parse_full_double(*engine::find_value(assignment, name));
 }
@@ -65,26 +82,9 @@ TEST_CASE("tpe: settings are checked with their field paths", "[algorithms][tpe]
                             {"n_EI_candidates", "48"},
                             {"random_state", "1"}})
             .empty());
-  for (const std::string bad : {"0", "1", "1.5", "-0.1", "abc", ""}) {
-    INFO("gamma " << bad);
-    auto problems = problem_paths(tpe, {{"random_state", "1"}, {"gamma", bad}});
-    REQUIRE(problems.size() == 1);
-    CHECK_THAT(problems[0], Catch::StartsWith("spec.algorithm.algorithmSettings[1].value: gamma"));
-  }
-  for (const std::string bad : {"0", "-1", "nan", "x"}) {
-    INFO("prior_weight " << bad);
-    auto problems = problem_paths(tpe, {{"prior_weight", bad}});
-    REQUIRE(problems.size() == 1);
-    CHECK_THAT(problems[0],
-               Catch::StartsWith("spec.algorithm.algorithmSettings[0].value: prior_weight"));
-  }
-  for (const std::string bad : {"0", "-3", "2.5", "many", "10001"}) {
-    INFO("n_EI_candidates " << bad);
-    auto problems = problem_paths(tpe, {{"n_EI_candidates", bad}});
-    REQUIRE(problems.size() == 1);
-    CHECK_THAT(problems[0],
-               Catch::StartsWith("spec.algorithm.algorithmSettings[0].value: n_EI_candidates"));
-  }
+  require_rejected(tpe, {{"random_state", "1"}}, "gamma", {"0", "1", "1.5", "-0.1", "abc", ""});
+  require_rejected(tpe, {}, "prior_weight", {"0", "-1", "nan", "x"});
+  require_rejected(tpe, {}, "n_EI_candidates", {"0", "-3", "2.5", "many", "10001"});
   // Optuna's spelling belongs to multivariate-tpe, not to tpe.
   auto problems = problem_paths(tpe, {{"n_ei_candidates", "24"}});
   REQUIRE(problems.size() == 1);
@@ -97,20 +97,8 @@ TEST_CASE("multivariate-tpe: settings are checked with their field paths", "[alg
   CHECK(problem_paths(tpe,
                       {{"n_startup_trials", "0"}, {"n_ei_candidates", "64"}, {"random_state", "0"}})
             .empty());
-  for (const std::string bad : {"-1", "1.5", "ten"}) {
-    INFO("n_startup_trials " << bad);
-    auto problems = problem_paths(tpe, {{"n_ei_candidates", "8"}, {"n_startup_trials", bad}});
-    REQUIRE(problems.size() == 1);
-    CHECK_THAT(problems[0],
-               Catch::StartsWith("spec.algorithm.algorithmSettings[1].value: n_startup_trials"));
-  }
-  for (const std::string bad : {"0", "-2", "x"}) {
-    INFO("n_ei_candidates " << bad);
-    auto problems = problem_paths(tpe, {{"n_ei_candidates", bad}});
-    REQUIRE(problems.size() == 1);
-    CHECK_THAT(problems[0],
-               Catch::StartsWith("spec.algorithm.algorithmSettings[0].value: n_ei_candidates"));
-  }
+  require_rejected(tpe, {{"n_ei_candidates", "8"}}, "n_startup_trials", {"-1", "1.5", "ten"});
+  require_rejected(tpe, {}, "n_ei_candidates", {"0", "-2", "x"});
   auto problems = problem_paths(tpe, {{"gamma", "0.1"}});
   REQUIRE(problems.size() == 1);
   CHECK_THAT(problems[0], Catch::Contains("n_startup_trials"));
