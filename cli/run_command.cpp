@@ -138,6 +138,10 @@ int run_command(const GlobalOptions& global, const RunOptions& options) {
   auto store =
       engine::Store::open(db_path, engine::Store::Mode::kReadWrite, /*take_engine_lock=*/true);
   auto algorithm = builtins->algorithms.find(spec.algorithm.algorithm_name)->create(spec);
+  std::unique_ptr<engine::EarlyStopper> early_stopper;
+  if (spec.early_stopping)
+    early_stopper =
+        builtins->early_stopping.find(spec.early_stopping->algorithm_name)->create(spec);
   auto runner = trials::make_local_runner(python_report_dir().string());
 
   SignalWatcher::block_signals();
@@ -160,6 +164,7 @@ int run_command(const GlobalOptions& global, const RunOptions& options) {
   controller_options.report_url = "http://" + host + ":" + std::to_string(server.port());
   controller_options.kill_grace =
       std::chrono::milliseconds(static_cast<long>(options.grace_seconds * 1000));
+  controller_options.early_stopper = early_stopper.get();
   auto mode = parse_progress_mode(options.progress, isatty(STDERR_FILENO));
   if (mode == ProgressMode::kLive)
     controller_options.progress_interval = std::chrono::milliseconds(1000);

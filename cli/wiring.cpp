@@ -10,6 +10,7 @@ namespace sextant::cli {
 std::unique_ptr<Builtins> make_builtins() {
   auto builtins = std::make_unique<Builtins>();
   algorithms::register_builtin_algorithms(builtins->algorithms);
+  algorithms::register_builtin_early_stopping(builtins->early_stopping);
   return builtins;
 }
 

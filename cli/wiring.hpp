@@ -13,8 +13,8 @@ namespace sextant::cli {
 
 struct Builtins {
   engine::AlgorithmRegistry algorithms;
-  std::vector<std::string> early_stopping;
-  engine::SpecCatalog catalog() const { return {&algorithms, early_stopping}; }
+  engine::EarlyStopperRegistry early_stopping;
+  engine::SpecCatalog catalog() const { return {&algorithms, &early_stopping}; }
 };
 
 std::unique_ptr<Builtins> make_builtins();

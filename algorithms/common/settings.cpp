@@ -8,8 +8,8 @@
 
 namespace sextant::algorithms {
 
-std::string setting_value_path(size_t index) {
-  return std::string(kSettingsPath) + "[" + std::to_string(index) + "].value";
+std::string setting_value_path(size_t index, const std::string& base) {
+  return base + "[" + std::to_string(index) + "].value";
 }
 
 namespace {
@@ -20,19 +20,20 @@ std::string range_text(int64_t min, int64_t max) {
 }  // namespace
 
 void check_integer_setting(const engine::AlgorithmSpec& algorithm, const std::string& name,
-                           int64_t min, int64_t max, std::vector<engine::SpecProblem>& problems) {
+                           int64_t min, int64_t max, std::vector<engine::SpecProblem>& problems,
+                           const std::string& base) {
   for (size_t i = 0; i < algorithm.settings.size(); ++i) {
     const auto& setting = algorithm.settings[i];
     if (setting.name != name) continue;
     auto value = engine::parse_whole_number(setting.value);
     if (!value || *value < min || *value > max)
-      problems.push_back({setting_value_path(i), name + " must be " + range_text(min, max) +
+      problems.push_back({setting_value_path(i, base), name + " must be " + range_text(min, max) +
                                                      "; found \"" + setting.value + "\""});
   }
 }
 
 std::optional<int64_t> integer_setting(const engine::AlgorithmSpec& algorithm,
-                                       const std::string& name) {
+                                       const std::string& name, const std::string& base) {
   for (size_t i = 0; i < algorithm.settings.size(); ++i) {
     const auto& setting = algorithm.settings[i];
     if (setting.name != name) continue;
@@ -40,7 +41,7 @@ std::optional<int64_t> integer_setting(const engine::AlgorithmSpec& algorithm,
     if (!value)
       throw Error(ErrorCode::kInvalidArgument,
                   name + " must be an integer; found \"" + setting.value + "\"",
-                  setting_value_path(i));
+                  setting_value_path(i, base));
     return value;
   }
   return std::nullopt;

@@ -11,12 +11,14 @@
 #include "engine/controller/metrics_summary.hpp"
 #include "engine/error.hpp"
 #include "engine/util/clock.hpp"
+#include "engine/util/numbers.hpp"
 
 namespace sextant::engine {
 namespace {
 
 constexpr const char* kReasonInterrupted = "TrialInterrupted";
 constexpr const char* kReasonKilled = "TrialKilled";
+constexpr const char* kReasonEarlyStopped = "TrialEarlyStopped";  // Katib's
 
 std::string random_token() {
   unsigned char bytes[16];
@@ -215,6 +217,7 @@ RunOutcome Controller::run() {
   if (status_.completed()) return {status_, false};
   recover_interrupted_trials();
   if (auto state = store_.algorithm_state(spec_.name)) algorithm_.restore_state(*state);
+  load_curves();
   directories_ = std::make_unique<TrialDirectories>(options_.runs_dir / spec_.name,
                                                     runner_.log_path("").filename().string());
 
@@ -309,6 +312,8 @@ void Controller::handle_events(std::deque<Event>& events, bool flush_now) {
 
 void Controller::handle_metrics(std::vector<MetricReport>& reports,
                                 std::vector<ObservationPoint>& points) {
+  const std::string& objective = spec_.objective.objective_metric_name;
+  std::vector<std::string> to_judge;
   for (auto& r : reports) {
     Trial* t = find(r.trial);
     if (!t || !is_active(t->state)) continue;  // late report for a finished trial: ignored
@@ -333,7 +338,51 @@ void Controller::handle_metrics(std::vector<MetricReport>& reports,
         t->observation.push_back(m);
       }
     }
+    if (r.metric != objective) continue;
+    auto value = parse_finite_number(r.value);
+    if (!value) continue;
+    if (curves_.add(r.trial, step, *value)) {
+      if (std::find(to_judge.begin(), to_judge.end(), r.trial) == to_judge.end())
+        to_judge.push_back(r.trial);
+    } else if (reordered_.insert(r.trial).second) {
+      // Defined behaviour: the value is kept (a repeated step replaces its value), but rules
+      // judge a trial only at its newest step.
+      store_.add_event(spec_.name, r.trial, "MetricStepOutOfOrder",
+                       objective + " was reported for step " + std::to_string(step) +
+                           ", not after the newest step; the value is kept and rules judge "
+                           "the trial at its newest step only");
+    }
   }
+  judge(to_judge);
+}
+
+void Controller::judge(const std::vector<std::string>& trial_names) {
+  if (options_.early_stopper == nullptr) return;
+  for (const auto& name : trial_names) {
+    Trial* t = find(name);
+    if (!t || t->state != TrialState::kRunning || cancel_reason_.count(name)) continue;
+    StopDecision decision = options_.early_stopper->evaluate(*t, trials_, curves_);
+    if (!decision.stop) {
+      if (!decision.message.empty() && advice_shown_.insert(decision.message).second) {
+        store_.add_event(spec_.name, "", "EarlyStoppingAdvice", decision.message);
+        if (observer_) observer_->on_message(decision.message);
+      }
+      continue;
+    }
+    cancel_reason_[name] = kReasonEarlyStopped;
+    stop_message_[name] = decision.message;
+    store_.add_event(spec_.name, name, "EarlyStopping", decision.message);
+    runner_.cancel(name, options_.kill_grace);
+  }
+}
+
+void Controller::load_curves() {
+  // The rule's view of finished trials survives a restart; trials that run again start afresh
+  // (recover_interrupted_trials dropped their values).
+  const std::string& objective = spec_.objective.objective_metric_name;
+  for (const auto& p : store_.observations_of_experiment(spec_.name))
+    if (p.metric == objective)
+      if (auto value = parse_finite_number(p.value)) curves_.add(p.trial, p.step, *value);
 }
 
 void Controller::handle_exit(const TrialExit& exit) {
@@ -362,6 +411,17 @@ void Controller::finalize_trial(Trial& t, const TrialExit& exit) {
   t.observation = std::move(ordered);
   derive_objective(spec_.objective, t);
 
+  if (auto it = cancel_reason_.find(t.name);
+      it != cancel_reason_.end() && it->second == kReasonEarlyStopped) {
+    // Katib's EarlyStopped condition, whatever the process did after SIGTERM (exit 0, a
+    // signal, or SIGKILL after the grace period). Its values so far are its observation.
+    t.state = TrialState::kEarlyStopped;
+    t.reason = kReasonEarlyStopped;
+    t.message = "Trial is early stopped: " + stop_message_[t.name];
+    cancel_reason_.erase(it);
+    stop_message_.erase(t.name);
+    return;
+  }
   if (auto it = cancel_reason_.find(t.name); it != cancel_reason_.end()) {
     t.state = TrialState::kKilled;
     t.reason = it->second;
@@ -491,14 +551,26 @@ std::optional<std::string> Controller::create_trials(int count) {
 }
 
 void Controller::launch(Trial& t) {
-  auto [trial_dir, artifact_dir] = directories_->claim(t.name);
+  auto paths = directories_->claim(t.name);
+  if (auto parent = t.labels.find(kResumeFromLabel); parent != t.labels.end())
+    if (!directories_->resume_from(paths, parent->second))
+      store_.add_event(spec_.name, t.name, "CheckpointMissing",
+                       "trial " + parent->second +
+                           " left no checkpoint to resume from; the trial starts afresh");
   {
     std::lock_guard lock(mutex_);
     tokens_[t.name] = t.report_token;
   }
-  TrialLaunch launch{&spec_,        spec_.name, t.name,       t.assignment,
-                     t.labels,      trial_dir,  artifact_dir, options_.report_url,
-                     t.report_token};
+  TrialLaunch launch{&spec_,
+                     spec_.name,
+                     t.name,
+                     t.assignment,
+                     t.labels,
+                     paths.trial_dir,
+                     paths.artifact_dir,
+                     options_.report_url,
+                     t.report_token,
+                     paths.checkpoint_dir};
   t.runner_handle = runner_.start(launch, *this);
   t.state = TrialState::kRunning;
   t.reason = "TrialRunning";
@@ -521,7 +593,7 @@ void Controller::stop_active_trials(std::chrono::milliseconds grace, const std::
       continue;
     }
     if (t.state != TrialState::kRunning) continue;
-    cancel_reason_[t.name] = why;
+    cancel_reason_.try_emplace(t.name, why);  // a trial being early-stopped stays so
     runner_.cancel(t.name, grace);
   }
 }

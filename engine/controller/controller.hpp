@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "engine/controller/experiment_status.hpp"
 #include "engine/controller/trial_directories.hpp"
 #include "engine/ports/algorithm.hpp"
+#include "engine/ports/early_stopper.hpp"
 #include "engine/ports/trial_runner.hpp"
 #include "engine/spec/experiment_spec.hpp"
 #include "engine/store/store.hpp"
@@ -50,6 +52,9 @@ struct ControllerOptions {
   std::chrono::milliseconds kill_grace{5000};
   // How often on_progress fires without events (live views refresh elapsed time); 0 = never.
   std::chrono::milliseconds progress_interval{0};
+  // spec.earlyStopping's rule (null = none). It judges running trials as their objective values
+  // arrive; a stopped trial gets kill_grace between SIGTERM and SIGKILL.
+  const EarlyStopper* early_stopper = nullptr;
 };
 
 struct RunOutcome {
@@ -91,6 +96,9 @@ class Controller : public TrialEvents {
   // Applies queued events; stores intermediate values now when flush_now, else batched.
   void handle_events(std::deque<Event>& events, bool flush_now = false);
   void handle_metrics(std::vector<MetricReport>& reports, std::vector<ObservationPoint>& points);
+  // Asks the early-stopping rule about each trial that just reported a new objective step.
+  void judge(const std::vector<std::string>& trial_names);
+  void load_curves();
   void handle_exit(const TrialExit& exit);
   void finalize_trial(Trial& trial, const TrialExit& exit);
   bool reconcile();  // returns true when the experiment completed
@@ -117,6 +125,10 @@ class Controller : public TrialEvents {
   std::map<std::string, size_t> index_;
   std::map<std::pair<std::string, std::string>, int64_t> next_step_;  // (trial, metric) -> step
   std::map<std::string, std::string> cancel_reason_;  // trials we are stopping, and why
+  std::map<std::string, std::string> stop_message_;   // early-stopped trials: the rule's words
+  LearningCurves curves_;                             // objective values, for the rule
+  std::set<std::string> advice_shown_;                // the rule's advice, each shown once
+  std::set<std::string> reordered_;                   // trials that reported a step out of order
   bool exhausted_ = false;
   std::vector<ObservationPoint> unsaved_points_;  // reported, not yet in the store
   std::optional<Clock::time_point> flush_due_;

@@ -45,21 +45,24 @@ TrialDirectories::~TrialDirectories() {
     if (!log_name_.empty() && std::filesystem::file_size(p.trial_dir / log_name_, ec) == 0)
       std::filesystem::remove(p.trial_dir / log_name_, ec);
     std::filesystem::remove(p.artifact_dir, ec);  // remove() refuses non-empty directories
+    std::filesystem::remove(p.checkpoint_dir, ec);
     std::filesystem::remove(p.trial_dir, ec);
   }
 }
 
 TrialDirectories::Paths TrialDirectories::paths(const std::string& trial_name) const {
   auto trial_dir = experiment_dir_ / trial_name;
-  return {trial_dir, trial_dir / "artifacts"};
+  return {trial_dir, trial_dir / "artifacts", trial_dir / "checkpoint"};
 }
 
 void TrialDirectories::create(const std::string& trial_name) const {
   auto p = paths(trial_name);
   make_directory(p.trial_dir);
   make_directory(p.artifact_dir);
+  make_directory(p.checkpoint_dir);
   if (!log_name_.empty()) {
-    int fd = ::open((p.trial_dir / log_name_).c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    int fd =
+        ::open((p.trial_dir / log_name_).c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd >= 0) ::close(fd);  // the runner opens it again; failing here is not fatal
   }
 }
@@ -91,6 +94,21 @@ TrialDirectories::Paths TrialDirectories::claim(const std::string& trial_name) {
   }
   create(trial_name);
   return paths(trial_name);
+}
+
+bool TrialDirectories::resume_from(const Paths& child, const std::string& parent) const {
+  namespace fs = std::filesystem;
+  fs::path source = paths(parent).checkpoint_dir;
+  std::error_code ec;
+  fs::remove_all(child.checkpoint_dir, ec);
+  make_directory(child.checkpoint_dir);
+  if (!fs::is_directory(source, ec)) return false;
+  fs::copy(source, child.checkpoint_dir, fs::copy_options::recursive, ec);
+  if (ec)
+    throw Error(ErrorCode::kUnavailable, "cannot copy the checkpoint of trial " + parent +
+                                             " from " + source.string() + " to " +
+                                             child.checkpoint_dir.string() + ": " + ec.message());
+  return !fs::is_empty(child.checkpoint_dir, ec);
 }
 
 void TrialDirectories::loop() {

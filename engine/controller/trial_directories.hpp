@@ -24,6 +24,7 @@ class TrialDirectories {
   struct Paths {
     std::filesystem::path trial_dir;
     std::filesystem::path artifact_dir;
+    std::filesystem::path checkpoint_dir;  // SEXTANT_CHECKPOINT_DIR
   };
 
   // `log_name` is the runner's log file name inside a trial directory ("" = none).
@@ -35,6 +36,11 @@ class TrialDirectories {
   void prepare_ahead(const std::vector<std::string>& trial_names);
   // Throws Error(kUnavailable) when the directories cannot be made.
   Paths claim(const std::string& trial_name);
+  // Makes `child.checkpoint_dir` a copy of trial `parent`'s checkpoint directory (PBT's
+  // exploit, a Hyperband or ASHA promotion), replacing whatever a previous attempt left there.
+  // Returns false, leaving it empty, when the parent left no checkpoint. Throws
+  // Error(kUnavailable) when the copy fails.
+  bool resume_from(const Paths& child, const std::string& parent) const;
 
  private:
   void loop();

@@ -1,25 +1,9 @@
-// Algorithm registry and shared settings checks.
+// Shared settings checks for algorithm and early-stopping factories.
 #include "engine/ports/algorithm.hpp"
 
 #include <algorithm>
 
 namespace sextant::engine {
-
-void AlgorithmRegistry::add(std::unique_ptr<AlgorithmFactory> factory) {
-  auto name = factory->name();
-  factories_[name] = std::move(factory);
-}
-
-const AlgorithmFactory* AlgorithmRegistry::find(const std::string& name) const {
-  auto it = factories_.find(name);
-  return it == factories_.end() ? nullptr : it->second.get();
-}
-
-std::vector<std::string> AlgorithmRegistry::names() const {
-  std::vector<std::string> out;
-  for (const auto& [name, _] : factories_) out.push_back(name);
-  return out;  // std::map keeps them sorted
-}
 
 std::vector<SpecProblem> unknown_setting_problems(const AlgorithmSpec& algorithm,
                                                   const std::vector<std::string>& known,

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/model/trial.hpp"
+#include "engine/ports/registry.hpp"
 #include "engine/spec/diagnostic.hpp"
 #include "engine/spec/experiment_spec.hpp"
 
@@ -16,6 +17,11 @@ struct Suggestion {
   Assignment assignment;  // one value for every spec.parameters entry, in spec order
   std::map<std::string, std::string> labels;  // extra trial labels (PBT generation, ...)
 };
+
+// A suggestion labelled with this key names the trial it continues from (PBT's parent, a
+// Hyperband or ASHA promotion): the controller copies that trial's checkpoint directory into
+// the new trial's before it starts ($SEXTANT_CHECKPOINT_DIR), so the worker can resume.
+inline constexpr const char* kResumeFromLabel = "sextant/resume-from";
 
 struct SuggestResult {
   std::vector<Suggestion> suggestions;
@@ -29,8 +35,11 @@ struct SuggestResult {
 // - suggest() receives the full history of the experiment, in creation order, including
 //   trials still Created/Running (pending) so that a batch never repeats a point it already
 //   proposed; completed trials carry their objective (Trial::objective) when one was derived.
-// - It returns at most `count` suggestions (fewer only when exhausted). Values are in Katib's
-//   string form and lie inside the feasible space.
+// - It returns at most `count` suggestions: fewer only when exhausted, or when it must wait for
+//   running trials before it can decide (Hyperband's synchronous rungs, a PBT generation); the
+//   controller asks again after the next trial event. Values are in Katib's string form and lie
+//   inside the feasible space, except a multi-fidelity algorithm's resource parameter
+//   (Hyperband's resource_name), which takes the rung's resource as Katib does.
 // - Same spec (including random_state), same history, same count: same output. Algorithms
 //   that keep state beyond the history expose it through save_state/restore_state; the
 //   controller stores it after every suggest() and restores it after an engine restart.
@@ -59,15 +68,7 @@ class AlgorithmFactory {
   virtual std::unique_ptr<Algorithm> create(const ExperimentSpec& spec) const = 0;
 };
 
-class AlgorithmRegistry {
- public:
-  void add(std::unique_ptr<AlgorithmFactory> factory);
-  const AlgorithmFactory* find(const std::string& name) const;
-  std::vector<std::string> names() const;  // sorted
-
- private:
-  std::map<std::string, std::unique_ptr<AlgorithmFactory>> factories_;
-};
+using AlgorithmRegistry = Registry<AlgorithmFactory>;
 
 // Helper for factories: the problems with spec.algorithm.algorithmSettings names that are not
 // in `known` (message lists the known ones).

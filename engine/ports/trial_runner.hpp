@@ -53,6 +53,9 @@ struct TrialLaunch {
   std::filesystem::path artifact_dir;  // exists; SEXTANT_ARTIFACT_DIR
   std::string report_url;              // push endpoint base, SEXTANT_REPORT_URL ("" = none)
   std::string report_token;            // SEXTANT_REPORT_TOKEN
+  // exists; SEXTANT_CHECKPOINT_DIR, and where spec.algorithm's suggestion_trial_dir (Katib's
+  // PBT mount) points. A copy of the parent's when the trial continues another (PBT, promotions).
+  std::filesystem::path checkpoint_dir;
 };
 
 // Contract:

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/ports/algorithm.hpp"
+#include "engine/ports/early_stopper.hpp"
 #include "engine/spec/experiment_spec.hpp"
 
 namespace sextant::engine {
@@ -15,7 +16,7 @@ namespace sextant::engine {
 // What this build can run: validation checks algorithm names and settings against it.
 struct SpecCatalog {
   const AlgorithmRegistry* algorithms = nullptr;
-  std::vector<std::string> early_stopping;  // names of the early-stopping rules available
+  const EarlyStopperRegistry* early_stopping = nullptr;
 };
 
 // Every algorithm name Katib defines (reference katib.md section 3), so that a name Katib knows

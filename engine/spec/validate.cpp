@@ -145,12 +145,23 @@ void check_against_catalog(const ExperimentSpec& spec, const SpecCatalog& catalo
   const std::string es_path = "spec.earlyStopping.algorithmName";
   const auto& es_name = spec.early_stopping->algorithm_name;
   if (es_name.empty() || problems.has_under(es_path)) return;
-  const auto& available = catalog.early_stopping;
-  if (std::find(available.begin(), available.end(), es_name) == available.end()) {
-    auto sorted = available;
-    std::sort(sorted.begin(), sorted.end());
+  const EarlyStopperFactory* rule =
+      catalog.early_stopping != nullptr ? catalog.early_stopping->find(es_name) : nullptr;
+  if (rule == nullptr) {
+    auto available = catalog.early_stopping != nullptr ? catalog.early_stopping->names()
+                                                       : std::vector<std::string>{};
     problems.add(es_path,
-                 not_available("early stopping algorithm", es_name, {"medianstop"}, sorted));
+                 not_available("early stopping algorithm", es_name, {"medianstop"}, available));
+  } else if (!problems.has_under("spec.parameters") && !problems.has_under("spec.objective")) {
+    try {
+      problems.add_all(rule->validate(spec));
+    } catch (const std::exception& e) {
+      problems.add("spec.earlyStopping", "early stopping algorithm " + quote(es_name) +
+                                             " could not check this experiment: " + e.what());
+    }
+  } else {
+    problems.add_all(unknown_setting_problems(*spec.early_stopping, rule->known_settings(),
+                                              "spec.earlyStopping.algorithmSettings"));
   }
 }
 

@@ -4,45 +4,11 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "tests/e2e/process.hpp"
-#include "tests/e2e/spec_builder.hpp"
+#include "tests/e2e/run_support.hpp"
 
 using nlohmann::json;
 using namespace sextant::testing;
 
-namespace {
-
-struct Ran {
-  ProcessResult run;
-  json experiment;
-  json trials;
-};
-
-Ran run_spec(const TempDir& dir, const SpecOptions& options) {
-  auto spec = dir.write(options.name + ".yaml", build_spec(options));
-  auto db = (dir / "test.db").string();
-  Ran r;
-  r.run = run_sextant({"--db", db, "run", "-f", spec, "--progress", "lines", "--grace", "1"});
-  auto exp = run_sextant({"--db", db, "get", "experiment", options.name, "-o", "json"});
-  REQUIRE(exp.exit_code == 0);
-  r.experiment = json::parse(exp.out);
-  auto trials = run_sextant({"--db", db, "get", "trials", options.name, "-o", "json"});
-  REQUIRE(trials.exit_code == 0);
-  r.trials = json::parse(trials.out);
-  return r;
-}
-
-const json& condition(const json& experiment, const std::string& type) {
-  for (const auto& c : experiment["status"]["conditions"])
-    if (c["type"] == type) return c;
-  FAIL("no condition " << type << " in " << experiment["status"].dump());
-  static json none;
-  return none;
-}
-
-std::string last_state(const json& trial) { return trial["status"]["conditions"].back()["type"]; }
-
-}  // namespace
 
 TEST_CASE("run completes with ExperimentMaxTrialsReached and the optimal trial is the best one", "[e2e]") {
   TempDir dir;

@@ -10,6 +10,7 @@ struct SpecOptions {
   std::string name = "e2e";
   std::string algorithm = "random";
   std::string settings;  // YAML lines under algorithmSettings, already indented, or ""
+  std::string early_stopping;  // YAML block for earlyStopping (indented 2) or ""
   std::string objective_type = "minimize";
   std::string goal;      // "" = none
   std::string extra_objective;  // extra YAML lines under objective (indented 4)
@@ -42,6 +43,7 @@ inline std::string build_spec(const SpecOptions& o) {
   y += o.extra_objective;
   y += "  algorithm:\n    algorithmName: " + o.algorithm + "\n";
   if (!o.settings.empty()) y += "    algorithmSettings:\n" + o.settings;
+  y += o.early_stopping;
   y += "  parallelTrialCount: " + std::to_string(o.parallel) + "\n";
   if (o.max_trials >= 0) y += "  maxTrialCount: " + std::to_string(o.max_trials) + "\n";
   if (o.max_failed >= 0) y += "  maxFailedTrialCount: " + std::to_string(o.max_failed) + "\n";

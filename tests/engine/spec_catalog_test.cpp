@@ -84,12 +84,12 @@ TEST_CASE("spec catalog: early stopping names") {
         "available: (none)");
   CHECK(not_yet[0].line == 16);
 
-  auto unknown = rejections(with_early_stopping("patience"), test_catalog({"medianstop"}));
+  auto unknown = rejections(with_early_stopping("patience"), test_catalog(true));
   REQUIRE(unknown.size() == 1);
   CHECK(unknown[0].message ==
         "unknown early stopping algorithm \"patience\"; available: medianstop");
 
-  auto spec = parse(with_early_stopping("medianstop"), test_catalog({"medianstop"}));
+  auto spec = parse(with_early_stopping("medianstop"), test_catalog(true));
   REQUIRE(spec.early_stopping.has_value());
   CHECK(spec.early_stopping->algorithm_name == "medianstop");
 }

@@ -106,8 +106,26 @@ inline const engine::AlgorithmRegistry& test_registry() {
   return registry;
 }
 
-inline engine::SpecCatalog test_catalog(std::vector<std::string> early_stopping = {}) {
-  return {&test_registry(), std::move(early_stopping)};
+// An early-stopping rule named "medianstop" that accepts any setting.
+struct TestMedianStopFactory : engine::EarlyStopperFactory {
+  std::string name() const override { return "medianstop"; }
+  std::vector<std::string> known_settings() const override { return {}; }
+  std::vector<engine::SpecProblem> validate(const engine::ExperimentSpec&) const override {
+    return {};
+  }
+  std::unique_ptr<engine::EarlyStopper> create(const engine::ExperimentSpec&) const override {
+    throw Error(ErrorCode::kInternal, "the spec tests never create early-stopping rules");
+  }
+};
+
+// The catalog of the spec tests: the test "random", and "medianstop" when with_rules.
+inline engine::SpecCatalog test_catalog(bool with_rules = false) {
+  static const engine::EarlyStopperRegistry rules = [] {
+    engine::EarlyStopperRegistry r;
+    r.add(std::make_unique<TestMedianStopFactory>());
+    return r;
+  }();
+  return {&test_registry(), with_rules ? &rules : nullptr};
 }
 
 inline engine::ExperimentSpec parse(const std::string& text,

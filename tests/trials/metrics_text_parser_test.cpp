@@ -134,3 +134,22 @@ TEST_CASE("text metrics: Go RE2 filter syntax", "[trials][metrics]") {
   CHECK(pairs(parser.parse_line("{loss} is 12.5 and {loss} is 1234")) ==
         Strings{"loss=12.5", "loss=123"});
 }
+
+TEST_CASE("text parser: a step, global_step or epoch pair gives the line's step") {
+  TextMetricsParser parser({"loss", "accuracy"}, {});
+  auto reports = parser.parse_line("epoch=3 loss=0.25 accuracy=0.9");
+  REQUIRE(reports.size() == 2);
+  CHECK(reports[0].step == 3);
+  CHECK(reports[1].step == 3);
+  // step wins over epoch wherever it is on the line; a non-integer step is ignored.
+  reports = parser.parse_line("epoch=2 loss=0.5 step=40");
+  REQUIRE(reports.size() == 1);
+  CHECK(reports[0].step == 40);
+  CHECK_FALSE(parser.parse_line("epoch=2.5 loss=0.5")[0].step.has_value());
+  CHECK_FALSE(parser.parse_line("loss=0.5")[0].step.has_value());
+  // A metric called epoch is a metric, not a step.
+  TextMetricsParser epochs({"epoch", "loss"}, {});
+  reports = epochs.parse_line("epoch=7 loss=0.1");
+  REQUIRE(reports.size() == 2);
+  CHECK_FALSE(reports[1].step.has_value());
+}

@@ -185,10 +185,21 @@ LaunchPlan plan_launch(const engine::TrialLaunch& launch, const LocalRunnerOptio
     while (container_metrics_path.size() > 1 && container_metrics_path.back() == '/')
       container_metrics_path.pop_back();
   }
+  // Katib mounts PBT's per-trial checkpoint volume at the algorithm's suggestion_trial_dir;
+  // locally that container path is the trial's checkpoint directory.
+  std::string container_checkpoint_path;
+  for (const auto& setting : spec.algorithm.settings)
+    if (setting.name == "suggestion_trial_dir") container_checkpoint_path = setting.value;
+  while (container_checkpoint_path.size() > 1 && container_checkpoint_path.back() == '/')
+    container_checkpoint_path.pop_back();
   auto localize = [&](const std::string& text) {
-    return container_metrics_path.empty()
-               ? text
-               : rewrite_container_path(text, container_metrics_path, plan.metrics_path.string());
+    std::string out =
+        container_metrics_path.empty()
+            ? text
+            : rewrite_container_path(text, container_metrics_path, plan.metrics_path.string());
+    if (!container_checkpoint_path.empty() && !launch.checkpoint_dir.empty())
+      out = rewrite_container_path(out, container_checkpoint_path, launch.checkpoint_dir.string());
+    return out;
   };
 
   Environment env;
@@ -199,9 +210,10 @@ LaunchPlan plan_launch(const engine::TrialLaunch& launch, const LocalRunnerOptio
     env.set(entry.substr(0, eq), entry.substr(eq + 1));
   }
   // A parent that is itself a trial must not leak its own trial's identity or secrets.
-  for (const char* name : {"SEXTANT_EXPERIMENT", "SEXTANT_TRIAL", "KATIB_TRIAL_NAME",
-                           "SEXTANT_TRIAL_DIR", "SEXTANT_ARTIFACT_DIR", "SEXTANT_REPORT_URL",
-                           "SEXTANT_REPORT_TOKEN", "SEXTANT_METRICS_FILE"})
+  for (const char* name :
+       {"SEXTANT_EXPERIMENT", "SEXTANT_TRIAL", "KATIB_TRIAL_NAME", "SEXTANT_TRIAL_DIR",
+        "SEXTANT_ARTIFACT_DIR", "SEXTANT_REPORT_URL", "SEXTANT_REPORT_TOKEN",
+        "SEXTANT_METRICS_FILE", "SEXTANT_CHECKPOINT_DIR"})
     env.erase(name);
   for (const auto& var : container.env) env.set(var.name, localize(var.value));
   env.set("SEXTANT_EXPERIMENT", launch.experiment);
@@ -212,6 +224,8 @@ LaunchPlan plan_launch(const engine::TrialLaunch& launch, const LocalRunnerOptio
   if (!launch.report_url.empty()) env.set("SEXTANT_REPORT_URL", launch.report_url);
   if (!launch.report_token.empty()) env.set("SEXTANT_REPORT_TOKEN", launch.report_token);
   if (!plan.metrics_path.empty()) env.set("SEXTANT_METRICS_FILE", plan.metrics_path.string());
+  if (!launch.checkpoint_dir.empty())
+    env.set("SEXTANT_CHECKPOINT_DIR", launch.checkpoint_dir.string());
   if (!options.report_python_path.empty()) {
     const std::string* existing = env.get("PYTHONPATH");
     env.set("PYTHONPATH",

@@ -59,7 +59,9 @@ class ParserCache {
 // - the environment is the engine's, then the container's env, then SEXTANT_EXPERIMENT,
 //   SEXTANT_TRIAL, KATIB_TRIAL_NAME, SEXTANT_TRIAL_DIR, SEXTANT_ARTIFACT_DIR,
 //   SEXTANT_REPORT_URL and SEXTANT_REPORT_TOKEN (when non-empty), SEXTANT_METRICS_FILE (File
-//   collector), and PYTHONPATH prefixed with options.report_python_path;
+//   collector), SEXTANT_CHECKPOINT_DIR, and PYTHONPATH prefixed with options.report_python_path;
+// - spec.algorithm's suggestion_trial_dir (Katib's PBT checkpoint mount), when set, is a
+//   container path for the trial's checkpoint directory, rewritten like the metrics path;
 // - File collector: the spec's path is a container path; it maps to
 //   <trial_dir>/metrics/<path without its leading '/'> (parents created), and every
 //   occurrence of the container path in the arguments and env values is rewritten to the

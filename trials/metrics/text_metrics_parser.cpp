@@ -1,6 +1,8 @@
 // Katib's TEXT metrics format: name=value lines (or the spec's filters) to metric reports.
 #include "trials/metrics/text_metrics_parser.hpp"
 
+#include <optional>
+
 #include "engine/error.hpp"
 #include "engine/spec/metrics_regex.hpp"
 #include "engine/util/numbers.hpp"
@@ -8,6 +10,10 @@
 #include "engine/util/text.hpp"
 
 namespace sextant::trials {
+namespace {
+// A pair with one of these names (that is not a requested metric) gives the line's step.
+constexpr std::string_view kStepNames[] = {"step", "global_step", "epoch"};
+}  // namespace
 
 TextMetricsParser::TextMetricsParser(std::vector<std::string> metric_names,
                                      std::vector<std::string> filters)
@@ -42,6 +48,8 @@ void TextMetricsParser::parse_line(std::string_view line,
   if (size_t space = line.find(' '); space != std::string_view::npos)
     if (auto t = engine::parse_rfc3339(line.substr(0, space))) time = *t;
 
+  const size_t first = out.size();
+  std::optional<int64_t> step_of_line[3];  // "step", "global_step", "epoch": first wins
   using Iterator = std::regex_iterator<std::string_view::const_iterator>;
   for (const auto& regex : regexes_) {
     for (Iterator it(line.begin(), line.end(), regex), end; it != end; ++it) {
@@ -55,10 +63,15 @@ void TextMetricsParser::parse_line(std::string_view line,
           requested = true;
           break;
         }
-      if (!requested) continue;
       std::string_view value =
           m[2].length() == 0 ? std::string_view{}
                              : engine::trim_space(std::string_view(&*m[2].first, m[2].length()));
+      if (!requested) {
+        for (size_t k = 0; k < std::size(kStepNames); ++k)
+          if (name == kStepNames[k] && !step_of_line[k])
+            step_of_line[k] = engine::parse_whole_number(value);
+        continue;
+      }
       if (value.empty()) continue;
       if (!custom_filters_ && !engine::parse_finite_number(value)) continue;
       engine::MetricReport report;
@@ -68,6 +81,11 @@ void TextMetricsParser::parse_line(std::string_view line,
       out.push_back(std::move(report));
     }
   }
+  for (const auto& step : step_of_line)
+    if (step) {
+      for (size_t i = first; i < out.size(); ++i) out[i].step = step;
+      break;
+    }
 }
 
 std::vector<engine::MetricReport> TextMetricsParser::parse_line(std::string_view line) const {

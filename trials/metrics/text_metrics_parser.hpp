@@ -27,8 +27,11 @@ inline constexpr const char* kDefaultMetricsFilter =
 // "Genotype(normal=[...], ...)".
 // Regexes are compiled once, in the constructor; filters are Go RE2 syntax, translated by
 // engine/spec/metrics_regex.hpp exactly as the spec validator does.
-// step is never set: TEXT lines carry none. Throws sextant::Error for a filter that does not
-// compile, naming spec.metricsCollectorSpec.source.filter.metricsFormat[i].
+// Step (our extension; Katib's TEXT lines carry none): a pair named "step", else
+// "global_step", else "epoch", that is not itself a requested metric and whose value is a whole
+// number, is the step of every report on its line, as in the JSON format ("epoch=3 loss=0.2").
+// Otherwise step is unset and the engine numbers the reports. Throws sextant::Error for a filter
+// that does not compile, naming spec.metricsCollectorSpec.source.filter.metricsFormat[i].
 class TextMetricsParser {
  public:
   TextMetricsParser(std::vector<std::string> metric_names, std::vector<std::string> filters);
