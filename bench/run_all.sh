@@ -9,3 +9,5 @@ echo "== trial overhead (sextant vs optuna, 1000 trials)"
 echo "== quality and speed (sextant vs optuna; ~30 min on 2 idle cores; BENCH_QUALITY_ARGS=--quick for ~2 min)"
 # shellcheck disable=SC2086 # BENCH_QUALITY_ARGS is a list of options
 "$here/quality/run.sh" "$build" ${BENCH_QUALITY_ARGS:-}
+echo "== early stopping (engine rules and multi-fidelity algorithms over recorded MLP-digits curves; ~1 s)"
+"$here/early_stopping/run.sh" "$build"
