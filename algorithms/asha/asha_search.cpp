@@ -88,8 +88,7 @@ AshaSearch::AshaSearch(const engine::SearchSpace& space, engine::ObjectiveType t
                 "min_resource and max_resource must be whole numbers for the int resource \"" +
                     settings_.resource_name + "\"",
                 kSettingsPath);
-  seed_fixed_ = settings_.random_state.has_value();
-  seed_ = seed_fixed_ ? *settings_.random_state : random_seed();
+  seed_ = AlgorithmSeed(settings_.random_state);
 }
 
 engine::Assignment AshaSearch::with_resource(const engine::Assignment& config,
@@ -143,7 +142,8 @@ engine::SuggestResult AshaSearch::suggest(const std::vector<engine::Trial>& hist
       const int64_t bracket = ladder.next_bracket();
       // The generator of a new configuration depends on its place in the experiment alone,
       // so a restart replays it from the seed.
-      Rng rng(derive_seed(seed_, static_cast<uint64_t>(history.size()) + static_cast<uint64_t>(j)));
+      Rng rng(derive_seed(seed_.value(),
+                          static_cast<uint64_t>(history.size()) + static_cast<uint64_t>(j)));
       s.assignment = with_resource(fresh_.take_random(rng), ladder.rungs(bracket).front());
       s.labels = {{kAshaBracketLabel, std::to_string(bracket)}, {kAshaRungLabel, "0"}};
       ladder.start(bracket);
@@ -157,13 +157,11 @@ engine::SuggestResult AshaSearch::suggest(const std::vector<engine::Trial>& hist
 }
 
 std::string AshaSearch::save_state() const {
-  return seed_state(seed_);
+  return seed_.save();
 }
 
 void AshaSearch::restore_state(const std::string& state) {
-  if (state.empty()) return;
-  const uint64_t seed = parse_seed_state(state, "asha");
-  if (!seed_fixed_) seed_ = seed;
+  seed_.restore(state, "asha");
 }
 
 std::vector<std::string> AshaSearchFactory::known_settings() const {

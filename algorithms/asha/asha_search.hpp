@@ -50,6 +50,7 @@
 
 #include "algorithms/asha/asha_settings.hpp"
 #include "algorithms/common/fresh_points.hpp"
+#include "algorithms/common/seed_state.hpp"
 #include "algorithms/common/unit_cube.hpp"
 #include "engine/ports/algorithm.hpp"
 
@@ -78,8 +79,7 @@ class AshaSearch final : public engine::Algorithm {
   size_t resource_index_ = 0;
   engine::SearchSpace configs_;  // space_ without the resource parameter
   UnitCube cube_;                // of configs_
-  uint64_t seed_ = 0;
-  bool seed_fixed_ = false;  // random_state given: a restored state cannot override it
+  AlgorithmSeed seed_;
   // The history with the resource left out of each assignment, kept between calls so that
   // FreshPoints reads only new trials.
   std::vector<engine::Trial> config_history_;

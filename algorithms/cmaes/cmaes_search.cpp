@@ -88,7 +88,7 @@ engine::Assignment draw_fresh(const CmaesReplay& state, const CmaesLayout& layou
 CmaesSearch::CmaesSearch(const engine::SearchSpace& space, engine::ObjectiveType objective,
                          const CmaesSettings& settings)
     : space_(space), objective_(objective), settings_(settings), cube_(space), layout_(cube_) {
-  seed_ = settings.seed ? *settings.seed : random_seed();
+  seed_ = AlgorithmSeed(settings.seed);
 }
 
 engine::SuggestResult CmaesSearch::suggest(const std::vector<engine::Trial>& history, int count) {
@@ -96,7 +96,7 @@ engine::SuggestResult CmaesSearch::suggest(const std::vector<engine::Trial>& his
   options.strategy = settings_.restart;
   options.sigma0 = settings_.sigma;
   options.population = population_for(layout_);
-  options.restart_seed = derive_seed(seed_, kRestartStream);
+  options.restart_seed = derive_seed(seed_.value(), kRestartStream);
   CmaesReplay state(layout_, options);
   for (const auto& trial : history)
     if (auto member = member_of(cube_, layout_, objective_, trial))
@@ -105,7 +105,7 @@ engine::SuggestResult CmaesSearch::suggest(const std::vector<engine::Trial>& his
 
   engine::SuggestResult result;
   FreshPoints fresh(space_, cube_, history);
-  const uint64_t sample_seed = derive_seed(seed_, kSampleStream);
+  const uint64_t sample_seed = derive_seed(seed_.value(), kSampleStream);
   for (int j = 0; j < count && !fresh.exhausted(); ++j) {
     const uint64_t position = static_cast<uint64_t>(history.size()) + static_cast<uint64_t>(j);
     Rng rng(derive_seed(sample_seed, position));
@@ -128,13 +128,11 @@ engine::SuggestResult CmaesSearch::suggest(const std::vector<engine::Trial>& his
 }
 
 std::string CmaesSearch::save_state() const {
-  return seed_state(seed_);
+  return seed_.save();
 }
 
 void CmaesSearch::restore_state(const std::string& state) {
-  if (state.empty()) return;
-  const uint64_t seed = parse_seed_state(state, "cmaes");
-  if (!settings_.seed) seed_ = seed;  // random_state given: the spec's seed wins
+  seed_.restore(state, "cmaes");
 }
 
 }  // namespace sextant::algorithms

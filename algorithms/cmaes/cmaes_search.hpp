@@ -42,6 +42,7 @@
 
 #include "algorithms/cmaes/cmaes_layout.hpp"
 #include "algorithms/cmaes/restart_schedule.hpp"
+#include "algorithms/common/seed_state.hpp"
 #include "algorithms/common/unit_cube.hpp"
 #include "engine/ports/algorithm.hpp"
 
@@ -71,7 +72,7 @@ class CmaesSearch final : public engine::Algorithm {
   CmaesSettings settings_;
   UnitCube cube_;
   CmaesLayout layout_;
-  uint64_t seed_ = 0;
+  AlgorithmSeed seed_;
 };
 
 }  // namespace sextant::algorithms

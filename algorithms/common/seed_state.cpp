@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "algorithms/common/rng.hpp"
 #include "engine/error.hpp"
 
 namespace sextant::algorithms {
@@ -25,6 +26,17 @@ uint64_t parse_seed_state(const std::string& state, const std::string& algorithm
   throw Error(ErrorCode::kInternal,
               "the saved state of algorithm \"" + algorithm +
                   "\" is not {\"seed\":\"<integer>\"}: " + state.substr(0, 200));
+}
+
+AlgorithmSeed::AlgorithmSeed(std::optional<uint64_t> random_state)
+    : value_(random_state ? *random_state : random_seed()), fixed_(random_state.has_value()) {}
+
+bool AlgorithmSeed::restore(const std::string& state, const std::string& algorithm) {
+  if (state.empty()) return false;
+  const uint64_t saved = parse_seed_state(state, algorithm);  // checked even when fixed
+  if (fixed_ || saved == value_) return false;
+  value_ = saved;
+  return true;
 }
 
 }  // namespace sextant::algorithms

@@ -62,8 +62,7 @@ HyperbandSearch::HyperbandSearch(const engine::ExperimentSpec& spec,
       objective_(spec.objective.type),
       eta_(settings.eta),
       brackets_(hyperband_brackets(settings.r_l, settings.eta)) {
-  seed_fixed_ = settings.seed.has_value();
-  seed_ = settings.seed ? *settings.seed : random_seed();
+  seed_ = AlgorithmSeed(settings.seed);
 }
 
 // One suggest() call: the history grouped by bracket and rung, and the suggestions made so far.
@@ -100,7 +99,7 @@ class HyperbandSearch::Pass {
     int64_t n0 = static_cast<int64_t>(rungs[0].size());
     while (n0 < bracket.configurations && !search_.fresh_.exhausted()) {
       if (!take_slot()) return;
-      Rng rng(derive_seed(search_.seed_, history_.size() + result_.suggestions.size()));
+      Rng rng(derive_seed(search_.seed_.value(), history_.size() + result_.suggestions.size()));
       propose(bracket, 0, search_.fresh_.take_random(rng), nullptr);
       ++n0;
     }
@@ -192,13 +191,11 @@ engine::SuggestResult HyperbandSearch::suggest(const std::vector<Trial>& history
 }
 
 std::string HyperbandSearch::save_state() const {
-  return seed_state(seed_);
+  return seed_.save();
 }
 
 void HyperbandSearch::restore_state(const std::string& state) {
-  if (state.empty()) return;
-  const uint64_t seed = parse_seed_state(state, "hyperband");
-  if (!seed_fixed_) seed_ = seed;
+  seed_.restore(state, "hyperband");
 }
 
 }  // namespace sextant::algorithms

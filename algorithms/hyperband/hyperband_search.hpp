@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "algorithms/common/fresh_points.hpp"
+#include "algorithms/common/seed_state.hpp"
 #include "algorithms/common/unit_cube.hpp"
 #include "algorithms/hyperband/hyperband_brackets.hpp"
 #include "algorithms/hyperband/hyperband_settings.hpp"
@@ -42,8 +43,7 @@ class HyperbandSearch final : public engine::Algorithm {
   engine::ObjectiveType objective_ = engine::ObjectiveType::kMinimize;
   int64_t eta_ = 3;
   std::vector<HyperbandBracket> brackets_;
-  uint64_t seed_ = 0;
-  bool seed_fixed_ = false;  // random_state given: a restored state cannot override it
+  AlgorithmSeed seed_;
 };
 
 }  // namespace sextant::algorithms

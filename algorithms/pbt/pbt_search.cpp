@@ -37,8 +37,7 @@ PbtSearch::PbtSearch(const engine::ExperimentSpec& spec, const PbtSettings& sett
       explorer_(space_, cube_, settings.resample),
       objective_(spec.objective.type),
       settings_(settings) {
-  seed_fixed_ = settings.seed.has_value();
-  seed_ = settings.seed ? *settings.seed : random_seed();
+  seed_ = AlgorithmSeed(settings.seed);
 }
 
 engine::Assignment PbtSearch::first_generation_draw(Rng& rng) {
@@ -69,7 +68,8 @@ std::vector<PbtSearch::Planned> PbtSearch::plan(const PbtGeneration& previous,
   std::vector<bool> exploits(n, false);
   for (size_t r = n - bottom; r < n; ++r) exploits[ranked[r]] = true;
 
-  const uint64_t stream = derive_seed(seed_, kPlanStreams + static_cast<uint64_t>(generation));
+  const uint64_t stream =
+      derive_seed(seed_.value(), kPlanStreams + static_cast<uint64_t>(generation));
   std::vector<Planned> out(n);
   for (size_t j = 0; j < n; ++j) {
     Rng rng(derive_seed(stream, j));
@@ -108,7 +108,7 @@ engine::SuggestResult PbtSearch::suggest(const std::vector<Trial>& history, int 
     std::string parent;
     if (!member.proposed()) {
       if (g == 0) {
-        Rng rng(derive_seed(seed_, history.size() + result.suggestions.size()));
+        Rng rng(derive_seed(seed_.value(), history.size() + result.suggestions.size()));
         s.assignment = first_generation_draw(rng);
       } else {
         if (planned.empty()) continue;
@@ -137,13 +137,11 @@ engine::SuggestResult PbtSearch::suggest(const std::vector<Trial>& history, int 
 }
 
 std::string PbtSearch::save_state() const {
-  return seed_state(seed_);
+  return seed_.save();
 }
 
 void PbtSearch::restore_state(const std::string& state) {
-  if (state.empty()) return;
-  const uint64_t seed = parse_seed_state(state, "pbt");
-  if (!seed_fixed_) seed_ = seed;
+  seed_.restore(state, "pbt");
 }
 
 }  // namespace sextant::algorithms

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "algorithms/common/fresh_points.hpp"
+#include "algorithms/common/seed_state.hpp"
 #include "algorithms/common/unit_cube.hpp"
 #include "algorithms/pbt/pbt_explore.hpp"
 #include "algorithms/pbt/pbt_population.hpp"
@@ -40,8 +41,7 @@ class PbtSearch final : public engine::Algorithm {
   PbtExplorer explorer_;
   engine::ObjectiveType objective_ = engine::ObjectiveType::kMinimize;
   PbtSettings settings_;
-  uint64_t seed_ = 0;
-  bool seed_fixed_ = false;  // random_state given: a restored state cannot override it
+  AlgorithmSeed seed_;
 };
 
 }  // namespace sextant::algorithms

@@ -12,9 +12,8 @@ namespace sextant::algorithms {
 RandomSearch::RandomSearch(const engine::SearchSpace& space, std::optional<uint64_t> seed,
                            Points points)
     : space_(space), cube_(space), points_(points), fresh_(space_, cube_) {
-  seed_fixed_ = seed.has_value();
-  seed_ = seed ? *seed : random_seed();
-  if (points_ == Points::kSobol) sobol_.emplace(cube_.dimensions(), seed_);
+  seed_ = AlgorithmSeed(seed);
+  if (points_ == Points::kSobol) sobol_.emplace(cube_.dimensions(), seed_.value());
 }
 
 engine::SuggestResult RandomSearch::suggest(const std::vector<engine::Trial>& history, int count) {
@@ -22,7 +21,7 @@ engine::SuggestResult RandomSearch::suggest(const std::vector<engine::Trial>& hi
   fresh_.sync(history);
   for (int j = 0; j < count && !fresh_.exhausted(); ++j) {
     const uint64_t position = static_cast<uint64_t>(history.size()) + static_cast<uint64_t>(j);
-    Rng rng(derive_seed(seed_, position));
+    Rng rng(derive_seed(seed_.value(), position));
     std::optional<engine::Assignment> assignment;
     if (sobol_)
       assignment = fresh_.take(sobol_->point(position));  // the trial's place in the sequence
@@ -34,16 +33,11 @@ engine::SuggestResult RandomSearch::suggest(const std::vector<engine::Trial>& hi
 }
 
 std::string RandomSearch::save_state() const {
-  return seed_state(seed_);
+  return seed_.save();
 }
 
 void RandomSearch::restore_state(const std::string& state) {
-  if (state.empty()) return;
-  const uint64_t seed = parse_seed_state(state, "random");
-  if (!seed_fixed_) {
-    seed_ = seed;
-    if (sobol_) sobol_.emplace(cube_.dimensions(), seed_);
-  }
+  if (seed_.restore(state, "random") && sobol_) sobol_.emplace(cube_.dimensions(), seed_.value());
 }
 
 std::vector<std::string> RandomSearchFactory::known_settings() const {

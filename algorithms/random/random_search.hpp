@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "algorithms/common/fresh_points.hpp"
+#include "algorithms/common/seed_state.hpp"
 #include "algorithms/common/unit_cube.hpp"
 #include "algorithms/sobol/sobol_sequence.hpp"
 #include "engine/ports/algorithm.hpp"
@@ -57,13 +58,12 @@ class RandomSearch final : public engine::Algorithm {
   std::string save_state() const override;  // {"seed":"<decimal>"}
   void restore_state(const std::string& state) override;
 
-  uint64_t seed() const { return seed_; }
+  uint64_t seed() const { return seed_.value(); }
 
  private:
   engine::SearchSpace space_;
   UnitCube cube_;
-  uint64_t seed_ = 0;
-  bool seed_fixed_ = false;  // random_state given: a restored state cannot override it
+  AlgorithmSeed seed_;
   Points points_;
   std::optional<SobolSequence> sobol_;  // built from seed_ when points_ is kSobol
   FreshPoints fresh_;  // kept between calls: each suggest() reads only the new trials

@@ -86,9 +86,8 @@ TpeSearch::TpeSearch(const engine::SearchSpace& space, engine::ObjectiveType obj
       objective_(objective),
       options_(options),
       name_(std::move(name)) {
-  seed_fixed_ = seed.has_value();
-  seed_ = seed ? *seed : random_seed();
-  if (cube_.dimensions() <= kSobolMaxDimensions) sobol_.emplace(cube_.dimensions(), seed_);
+  seed_ = AlgorithmSeed(seed);
+  if (cube_.dimensions() <= kSobolMaxDimensions) sobol_.emplace(cube_.dimensions(), seed_.value());
 }
 
 engine::SuggestResult TpeSearch::suggest(const std::vector<engine::Trial>& history, int count) {
@@ -125,7 +124,7 @@ engine::SuggestResult TpeSearch::suggest(const std::vector<engine::Trial>& histo
 
   for (int j = 0; j < count && !fresh.exhausted(); ++j) {
     const uint64_t position = static_cast<uint64_t>(history.size()) + static_cast<uint64_t>(j);
-    Rng rng(derive_seed(seed_, position));
+    Rng rng(derive_seed(seed_.value(), position));
     std::optional<engine::Assignment> assignment;
     std::vector<double> point;
     if (!use_model) {
@@ -168,15 +167,11 @@ engine::SuggestResult TpeSearch::suggest(const std::vector<engine::Trial>& histo
 }
 
 std::string TpeSearch::save_state() const {
-  return seed_state(seed_);
+  return seed_.save();
 }
 
 void TpeSearch::restore_state(const std::string& state) {
-  if (state.empty()) return;
-  const uint64_t seed = parse_seed_state(state, name_);
-  if (seed_fixed_) return;
-  seed_ = seed;
-  if (sobol_) sobol_.emplace(cube_.dimensions(), seed_);
+  if (seed_.restore(state, name_) && sobol_) sobol_.emplace(cube_.dimensions(), seed_.value());
 }
 
 }  // namespace sextant::algorithms

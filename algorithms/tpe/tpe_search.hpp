@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "algorithms/common/seed_state.hpp"
 #include "algorithms/common/unit_cube.hpp"
 #include "algorithms/sobol/sobol_sequence.hpp"
 #include "algorithms/tpe/tpe_dimensions.hpp"
@@ -51,8 +52,7 @@ class TpeSearch final : public engine::Algorithm {
   engine::ObjectiveType objective_;
   TpeOptions options_;
   std::string name_;
-  uint64_t seed_ = 0;
-  bool seed_fixed_ = false;             // random_state given: restore_state keeps it
+  AlgorithmSeed seed_;
   std::optional<SobolSequence> sobol_;  // start points, up to kSobolMaxDimensions parameters
 };
 
