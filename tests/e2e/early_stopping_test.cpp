@@ -104,3 +104,22 @@ TEST_CASE("steps reported out of order or twice are kept and do not disturb the 
     CHECK(loss["latest"] == "0.85");
   }
 }
+
+TEST_CASE("a restarted engine judges with the learning curves stored before it", "[e2e]") {
+  TempDir dir;
+  SpecOptions o = climbing_trials(4);
+  o.max_trials = 3;  // the first engine runs the three good trials and ends
+  auto first = run_spec(dir, o);
+  REQUIRE(first.run.exit_code == 0);
+  REQUIRE(first.trials.size() == 3);
+  o.max_trials = 6;  // a raised budget restarts the experiment in a new engine process
+  auto r = run_spec(dir, o);
+  INFO(r.run.err);
+  REQUIRE(r.run.exit_code == 0);
+  REQUIRE(r.trials.size() == 6);
+  // Only the curves of the first engine's trials can make the median that stops trial 4.
+  CHECK(last_state(r.trials[3]) == "EarlyStopped");
+  CHECK_THAT(r.trials[3]["status"]["conditions"].back()["message"].get<std::string>(),
+             Catch::Contains("median 0.7 of the 3 finished trials"));
+  CHECK(r.experiment["status"]["trialsEarlyStopped"] == 1);
+}
