@@ -5,6 +5,9 @@
 #include "algorithms/asha/asha_search.hpp"
 #include "algorithms/bayesopt/bayesian_optimization.hpp"
 #include "algorithms/cmaes/cmaes_factory.hpp"
+#include "algorithms/darts/darts.hpp"
+#include "algorithms/enas/enas_factory.hpp"
+#include "algorithms/evolution/regularized_evolution.hpp"
 #include "algorithms/grid/grid_search.hpp"
 #include "algorithms/hyperband/hyperband_factory.hpp"
 #include "algorithms/medianstop/median_stop.hpp"
@@ -26,6 +29,9 @@ void register_builtin_algorithms(engine::AlgorithmRegistry& registry) {
   registry.add(std::make_unique<AshaSearchFactory>());
   registry.add(std::make_unique<HyperbandFactory>());
   registry.add(std::make_unique<PbtFactory>());
+  registry.add(std::make_unique<RegularizedEvolutionFactory>());
+  registry.add(std::make_unique<DartsFactory>());
+  registry.add(std::make_unique<EnasFactory>());
 }
 
 void register_builtin_early_stopping(engine::EarlyStopperRegistry& registry) {

@@ -7,6 +7,7 @@
 #include "algorithms/common/rng.hpp"
 #include "algorithms/common/seed_state.hpp"
 #include "algorithms/common/settings.hpp"
+#include "algorithms/nas/nas_space.hpp"
 #include "engine/error.hpp"
 #include "engine/util/numbers.hpp"
 
@@ -170,6 +171,7 @@ std::vector<std::string> AshaSearchFactory::known_settings() const {
 
 std::vector<engine::SpecProblem> AshaSearchFactory::validate(
     const engine::ExperimentSpec& spec) const {
+  if (spec.nas_config) return nas_not_supported(spec);  // architectures: enas, darts, ...
   auto problems = check_asha_settings(spec.algorithm, AshaUse::kSearch);
   const auto& space = spec.parameters;
   std::optional<size_t> resource;

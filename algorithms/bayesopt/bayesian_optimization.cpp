@@ -10,6 +10,7 @@
 #include "algorithms/bayesopt/acquisition_optimizer.hpp"
 #include "algorithms/common/rng.hpp"
 #include "algorithms/common/settings.hpp"
+#include "algorithms/nas/nas_space.hpp"
 #include "algorithms/sobol/direction_numbers.hpp"
 #include "engine/error.hpp"
 
@@ -241,6 +242,7 @@ std::vector<std::string> BayesianOptimizationFactory::known_settings() const {
 
 std::vector<engine::SpecProblem> BayesianOptimizationFactory::validate(
     const engine::ExperimentSpec& spec) const {
+  if (spec.nas_config) return nas_not_supported(spec);  // architectures: enas, darts, ...
   auto problems = engine::unknown_setting_problems(spec.algorithm, known_settings(), kSettingsPath);
   bayesopt::check_settings(spec.algorithm, problems);
   if (spec.parameters.empty())

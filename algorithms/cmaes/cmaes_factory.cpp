@@ -6,6 +6,7 @@
 #include "algorithms/cmaes/cmaes_search.hpp"
 #include "algorithms/common/settings.hpp"
 #include "algorithms/common/unit_cube.hpp"
+#include "algorithms/nas/nas_space.hpp"
 #include "engine/error.hpp"
 #include "engine/util/numbers.hpp"
 
@@ -37,6 +38,7 @@ std::vector<std::string> CmaesFactory::known_settings() const {
 }
 
 std::vector<engine::SpecProblem> CmaesFactory::validate(const engine::ExperimentSpec& spec) const {
+  if (spec.nas_config) return nas_not_supported(spec);  // architectures: enas, darts, ...
   auto problems = engine::unknown_setting_problems(spec.algorithm, known_settings(), kSettingsPath);
   check_random_state(spec.algorithm, problems);
   for (size_t i = 0; i < spec.algorithm.settings.size(); ++i) {

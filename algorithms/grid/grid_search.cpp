@@ -5,6 +5,7 @@
 
 #include "algorithms/common/settings.hpp"
 #include "algorithms/common/unit_cube.hpp"
+#include "algorithms/nas/nas_space.hpp"
 #include "engine/error.hpp"
 
 namespace sextant::algorithms {
@@ -52,6 +53,7 @@ std::vector<std::string> GridSearchFactory::known_settings() const {
 
 std::vector<engine::SpecProblem> GridSearchFactory::validate(
     const engine::ExperimentSpec& spec) const {
+  if (spec.nas_config) return nas_not_supported(spec);  // architectures: enas, darts, ...
   auto problems = engine::unknown_setting_problems(spec.algorithm, known_settings(), kSettingsPath);
   check_random_state(spec.algorithm, problems);
   const auto& parameters = spec.parameters.parameters;

@@ -4,6 +4,7 @@
 #include "algorithms/common/unit_cube.hpp"
 #include "algorithms/hyperband/hyperband_search.hpp"
 #include "algorithms/hyperband/hyperband_settings.hpp"
+#include "algorithms/nas/nas_space.hpp"
 
 namespace sextant::algorithms {
 
@@ -13,6 +14,7 @@ std::vector<std::string> HyperbandFactory::known_settings() const {
 
 std::vector<engine::SpecProblem> HyperbandFactory::validate(
     const engine::ExperimentSpec& spec) const {
+  if (spec.nas_config) return nas_not_supported(spec);  // architectures: enas, darts, ...
   return hyperband_problems(spec);
 }
 

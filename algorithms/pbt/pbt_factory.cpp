@@ -2,6 +2,7 @@
 #include "algorithms/pbt/pbt_factory.hpp"
 
 #include "algorithms/common/unit_cube.hpp"
+#include "algorithms/nas/nas_space.hpp"
 #include "algorithms/pbt/pbt_search.hpp"
 #include "algorithms/pbt/pbt_settings.hpp"
 
@@ -12,6 +13,7 @@ std::vector<std::string> PbtFactory::known_settings() const {
 }
 
 std::vector<engine::SpecProblem> PbtFactory::validate(const engine::ExperimentSpec& spec) const {
+  if (spec.nas_config) return nas_not_supported(spec);  // architectures: enas, darts, ...
   return pbt_problems(spec);
 }
 

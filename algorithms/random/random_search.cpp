@@ -5,6 +5,8 @@
 #include "algorithms/common/rng.hpp"
 #include "algorithms/common/seed_state.hpp"
 #include "algorithms/common/settings.hpp"
+#include "algorithms/nas/nas_space.hpp"
+#include "algorithms/random/random_architecture_search.hpp"
 #include "engine/error.hpp"
 
 namespace sextant::algorithms {
@@ -48,6 +50,10 @@ std::vector<engine::SpecProblem> RandomSearchFactory::validate(
     const engine::ExperimentSpec& spec) const {
   auto problems = engine::unknown_setting_problems(spec.algorithm, known_settings(), kSettingsPath);
   check_random_state(spec.algorithm, problems);
+  if (spec.nas_config) {  // random over architectures (random_architecture_search.hpp)
+    for (auto& p : nas_problems(spec, /*need_sizes=*/true)) problems.push_back(std::move(p));
+    return problems;
+  }
   if (spec.parameters.empty())
     problems.push_back({"spec.parameters", "random needs at least one parameter"});
   for (auto& p : log_scale_problems(spec.parameters)) problems.push_back(std::move(p));
@@ -56,6 +62,9 @@ std::vector<engine::SpecProblem> RandomSearchFactory::validate(
 
 std::unique_ptr<engine::Algorithm> RandomSearchFactory::create(
     const engine::ExperimentSpec& spec) const {
+  if (spec.nas_config)
+    return std::make_unique<RandomArchitectureSearch>(NasSpace::from_spec(spec),
+                                                      random_state(spec.algorithm));
   return std::make_unique<RandomSearch>(spec.parameters, random_state(spec.algorithm));
 }
 

@@ -26,6 +26,10 @@
 // continuous parameter, is treated as never exhausted; a repeat there would need a near-full
 // space of billions of trials.)
 //
+// With spec.nasConfig instead of spec.parameters, the factory builds RandomArchitectureSearch
+// (random_architecture_search.hpp): uniform ENAS architectures, with the same seeding and
+// no-repeat rules.
+//
 // Reference: J. Bergstra and Y. Bengio, "Random Search for Hyper-Parameter Optimization",
 // JMLR 13 (2012) 281-305. Katib: reference/katib.md section 3.1.
 #pragma once

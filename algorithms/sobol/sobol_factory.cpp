@@ -3,6 +3,7 @@
 
 #include "algorithms/common/settings.hpp"
 #include "algorithms/common/unit_cube.hpp"
+#include "algorithms/nas/nas_space.hpp"
 #include "algorithms/random/random_search.hpp"
 #include "algorithms/sobol/direction_numbers.hpp"
 
@@ -14,6 +15,7 @@ std::vector<std::string> SobolSearchFactory::known_settings() const {
 
 std::vector<engine::SpecProblem> SobolSearchFactory::validate(
     const engine::ExperimentSpec& spec) const {
+  if (spec.nas_config) return nas_not_supported(spec);  // architectures: enas, darts, ...
   auto problems = engine::unknown_setting_problems(spec.algorithm, known_settings(), kSettingsPath);
   check_random_state(spec.algorithm, problems);
   if (spec.parameters.empty())

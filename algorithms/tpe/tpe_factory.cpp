@@ -5,6 +5,7 @@
 
 #include "algorithms/common/settings.hpp"
 #include "algorithms/common/unit_cube.hpp"
+#include "algorithms/nas/nas_space.hpp"
 #include "algorithms/tpe/tpe_search.hpp"
 #include "engine/error.hpp"
 #include "engine/util/numbers.hpp"
@@ -64,6 +65,7 @@ std::vector<std::string> TpeFactory::known_settings() const {
 }
 
 std::vector<engine::SpecProblem> TpeFactory::validate(const engine::ExperimentSpec& spec) const {
+  if (spec.nas_config) return nas_not_supported(spec);  // architectures: enas, darts, ...
   auto problems = engine::unknown_setting_problems(spec.algorithm, known_settings(), kSettingsPath);
   check_number_setting(
       spec.algorithm, kGamma, [](double x) { return x > 0 && x < 1; },
@@ -95,6 +97,7 @@ std::vector<std::string> MultivariateTpeFactory::known_settings() const {
 
 std::vector<engine::SpecProblem> MultivariateTpeFactory::validate(
     const engine::ExperimentSpec& spec) const {
+  if (spec.nas_config) return nas_not_supported(spec);  // architectures: enas, darts, ...
   auto problems = engine::unknown_setting_problems(spec.algorithm, known_settings(), kSettingsPath);
   check_integer_setting(spec.algorithm, kStartupTrials, 0, kMaxStartup, problems);
   check_integer_setting(spec.algorithm, kCandidatesOptuna, 1, kMaxCandidates, problems);
