@@ -2,14 +2,14 @@
 // (spec.nasConfig) or over ordinary spec.parameters.
 //
 // Settings (spec.algorithm.algorithmSettings):
-// | name            | default               | values                 | meaning |
-// |-----------------|-----------------------|------------------------|-----------------------------|
-// | population_size | 20                    | integer >= 2           | P: the population is the P |
-// |                 |                       |                        | most recent results | |
-// sample_size     | 5                     | integer in [1, P]      | S: tournament size          |
-// | random_state    | none: a seed is drawn | integer >= 0           | seed of every draw | | |
-// once and kept in state|                        |                             | Any other setting
-// name is rejected with this list.
+// | name            | default                          | values            | meaning            |
+// |-----------------|----------------------------------|-------------------|--------------------|
+// | population_size | 20                               | integer >= 2      | P: the population  |
+// |                 |                                  |                   | is the P most      |
+// |                 |                                  |                   | recent results     |
+// | sample_size     | 5                                | integer in [1, P] | S: tournament size |
+// | random_state    | none: drawn once, kept in state  | integer >= 0      | seed of every draw |
+// Any other setting name is rejected with this list.
 //
 // Algorithm 1 of Real et al., with the engine's history as the population's memory:
 // - Until P trials have results (Succeeded or EarlyStopped with an objective), every suggestion
