@@ -11,3 +11,4 @@ echo "== quality and speed (sextant vs optuna; ~30 min on 2 idle cores; BENCH_QU
 "$here/quality/run.sh" "$build" ${BENCH_QUALITY_ARGS:-}
 echo "== early stopping (engine rules and multi-fidelity algorithms over recorded MLP-digits curves; ~1 s)"
 "$here/early_stopping/run.sh" "$build"
+echo "== NAS (random, regularized evolution, ENAS over a table of 1728 trained digits MLPs, 50 seeds; ~5 min)" && "$here/nas/run.sh" "$build"
