@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "algorithms/builtin.hpp"
+#include "bench/common/replay_support.hpp"
 #include "engine/spec/spec_loader.hpp"
 #include "engine/spec/spec_problems.hpp"
 
@@ -32,13 +33,12 @@ std::vector<Method> default_methods(int epochs) {
   // ASHA with min_resource 1 (the most aggressive) and 3: epoch-1 accuracy ranks the digits
   // MLPs poorly (performance.md section 5), so a grace period of 3 epochs is the usual choice.
   for (const char* min_resource : {"1", "3"})
-    methods.push_back({std::string("asha-rule(min ") + min_resource + ")",
-                       "random",
-                       {},
-                       "asha",
-                       {{"min_resource", min_resource},
-                        {"max_resource", max},
-                        {"reduction_factor", "3"}}});
+    methods.push_back(
+        {std::string("asha-rule(min ") + min_resource + ")",
+         "random",
+         {},
+         "asha",
+         {{"min_resource", min_resource}, {"max_resource", max}, {"reduction_factor", "3"}}});
   Method hyperband{"hyperband",
                    "hyperband",
                    {{"r_l", max}, {"eta", "3"}, {"resource_name", kEpochsParameter}},
@@ -135,26 +135,13 @@ std::string experiment_text(const Method& method, const RunShape& shape) {
   } else {
     command.push_back("--epochs=" + std::to_string(shape.epochs));
   }
-  json spec = {
-      {"objective", {{"type", "maximize"}, {"objectiveMetricName", "accuracy"}}},
-      {"algorithm",
-       {{"algorithmName", method.algorithm},
-        {"algorithmSettings", settings_list(algorithm_settings)}}},
-      {"parallelTrialCount", shape.workers},
-      {"parameters", parameters},
-      {"trialTemplate",
-       {{"primaryContainerName", "training"},
-        {"trialParameters", trial_parameters},
-        {"trialSpec",
-         {{"apiVersion", "batch/v1"},
-          {"kind", "Job"},
-          {"spec",
-           {{"template",
-             {{"spec",
-               {{"containers",
-                 json::array(
-                     {{{"name", "training"}, {"image", "python:3"}, {"command", command}}})},
-                {"restartPolicy", "Never"}}}}}}}}}}}};
+  json spec = {{"objective", {{"type", "maximize"}, {"objectiveMetricName", "accuracy"}}},
+               {"algorithm",
+                {{"algorithmName", method.algorithm},
+                 {"algorithmSettings", settings_list(algorithm_settings)}}},
+               {"parallelTrialCount", shape.workers},
+               {"parameters", parameters},
+               {"trialTemplate", replay_trial_template(trial_parameters, command)}};
   if (!method.rule.empty())
     spec["earlyStopping"] = {{"algorithmName", method.rule},
                              {"algorithmSettings", settings_list(method.rule_settings)}};

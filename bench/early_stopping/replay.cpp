@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "bench/common/replay_support.hpp"
 #include "bench/early_stopping/curve_table.hpp"
 #include "bench/early_stopping/methods.hpp"
 #include "bench/early_stopping/replay_run.hpp"
@@ -19,16 +20,6 @@ using namespace sextant;
 using namespace sextant::bench;
 
 namespace {
-
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("model name", 0) == 0) {
-      auto colon = line.find(':');
-      if (colon != std::string::npos) return line.substr(line.find_first_not_of(" \t", colon + 1));
-    }
-  return "unknown CPU";
-}
 
 struct Options {
   std::string table = SEXTANT_ES_DEFAULT_TABLE;
@@ -181,8 +172,7 @@ int main(int argc, char** argv) {
     context.configs = options.configs;
     context.seeds = std::to_string(options.first_seed) + ".." +
                     std::to_string(options.first_seed + options.seeds - 1);
-    context.machine =
-        "nproc " + std::to_string(std::thread::hardware_concurrency()) + ", " + cpu_model();
+    context.machine = sextant::bench::machine_description();
     const std::string report = render_report(context, results);
     std::cout << report;
     if (!options.out.empty()) std::ofstream(options.out) << report;

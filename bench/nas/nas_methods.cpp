@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "algorithms/builtin.hpp"
+#include "bench/common/replay_support.hpp"
 #include "engine/spec/spec_loader.hpp"
 #include "engine/spec/spec_problems.hpp"
 
@@ -92,19 +93,7 @@ std::string experiment_text(const Method& method, const NasTable& table, uint64_
       {"maxTrialCount", budget},
       {"maxFailedTrialCount", budget},
       {"nasConfig", table.nas_config},
-      {"trialTemplate",
-       {{"primaryContainerName", "training"},
-        {"trialParameters", trial_parameters},
-        {"trialSpec",
-         {{"apiVersion", "batch/v1"},
-          {"kind", "Job"},
-          {"spec",
-           {{"template",
-             {{"spec",
-               {{"containers",
-                 json::array(
-                     {{{"name", "training"}, {"image", "python:3"}, {"command", command}}})},
-                {"restartPolicy", "Never"}}}}}}}}}}}};
+      {"trialTemplate", replay_trial_template(trial_parameters, command)}};
   json document = {{"apiVersion", "kubeflow.org/v1beta1"},
                    {"kind", "Experiment"},
                    {"metadata", {{"name", "nas-replay"}}},

@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "bench/common/replay_support.hpp"
 #include "bench/nas/mann_whitney.hpp"
 #include "bench/nas/nas_methods.hpp"
 #include "bench/nas/nas_replay_run.hpp"
@@ -21,16 +22,6 @@ using namespace sextant;
 using namespace sextant::bench::nas;
 
 namespace {
-
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("model name", 0) == 0) {
-      auto colon = line.find(':');
-      if (colon != std::string::npos) return line.substr(line.find_first_not_of(" \t", colon + 1));
-    }
-  return "unknown CPU";
-}
 
 struct Options {
   std::string table = SEXTANT_NAS_DEFAULT_TABLE;
@@ -182,8 +173,7 @@ int main(int argc, char** argv) {
     context.budgets = options.budgets;
     context.seeds = std::to_string(options.first_seed) + ".." +
                     std::to_string(options.first_seed + options.seeds - 1);
-    context.machine =
-        "nproc " + std::to_string(std::thread::hardware_concurrency()) + ", " + cpu_model();
+    context.machine = sextant::bench::machine_description();
     context.replay_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const std::string report = render_report(context, results);
