@@ -174,8 +174,7 @@ std::vector<engine::SpecProblem> check_asha_settings(const engine::AlgorithmSpec
 AshaSettings read_asha_settings(const engine::AlgorithmSpec& settings, AshaUse use) {
   std::vector<engine::SpecProblem> problems;
   AshaSettings s = parse(settings, use, problems);
-  if (!problems.empty())
-    throw Error(ErrorCode::kInvalidArgument, problems.front().message, problems.front().path);
+  throw_first_problem(problems);
   if (use == AshaUse::kSearch) s.random_state = random_state(settings);
   return s;
 }

@@ -28,7 +28,7 @@ void check_integer_setting(const engine::AlgorithmSpec& algorithm, const std::st
     auto value = engine::parse_whole_number(setting.value);
     if (!value || *value < min || *value > max)
       problems.push_back({setting_value_path(i, base), name + " must be " + range_text(min, max) +
-                                                     "; found \"" + setting.value + "\""});
+                                                           "; found \"" + setting.value + "\""});
   }
 }
 
@@ -45,6 +45,11 @@ std::optional<int64_t> integer_setting(const engine::AlgorithmSpec& algorithm,
     return value;
   }
   return std::nullopt;
+}
+
+void throw_first_problem(const std::vector<engine::SpecProblem>& problems) {
+  if (!problems.empty())
+    throw Error(ErrorCode::kInvalidArgument, problems.front().message, problems.front().path);
 }
 
 void check_random_state(const engine::AlgorithmSpec& algorithm,

@@ -32,6 +32,10 @@ std::optional<int64_t> integer_setting(const engine::AlgorithmSpec& algorithm,
                                        const std::string& name,
                                        const std::string& base = kSettingsPath);
 
+// For create() after a validate() that found nothing: throws the first problem, if any, as
+// Error(kInvalidArgument) with its field path (a spec that skipped validation).
+void throw_first_problem(const std::vector<engine::SpecProblem>& problems);
+
 // Katib's random_state: an integer >= 0 (hyperopt, optuna and skopt all take it as the seed).
 void check_random_state(const engine::AlgorithmSpec& algorithm,
                         std::vector<engine::SpecProblem>& problems);

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "algorithms/common/settings.hpp"
 #include "algorithms/enas/architecture_prefixes.hpp"
 #include "algorithms/enas/double_codec.hpp"
 #include "algorithms/enas/enas_factory.hpp"
@@ -170,8 +171,7 @@ std::vector<engine::SpecProblem> EnasFactory::validate(const engine::ExperimentS
 std::unique_ptr<engine::Algorithm> EnasFactory::create(const engine::ExperimentSpec& spec) const {
   const EnasSettings settings = read_enas_settings(spec);
   auto problems = nas_problems(spec, /*need_sizes=*/true);
-  if (!problems.empty())
-    throw Error(ErrorCode::kInvalidArgument, problems.front().message, problems.front().path);
+  throw_first_problem(problems);
   return std::make_unique<EnasSearch>(NasSpace::from_spec(spec), spec.objective.type, settings);
 }
 

@@ -102,9 +102,7 @@ std::vector<engine::SpecProblem> enas_setting_problems(const engine::ExperimentS
 
 EnasSettings read_enas_settings(const engine::ExperimentSpec& spec) {
   auto read = read_settings(spec);
-  if (!read.problems.empty())
-    throw Error(ErrorCode::kInvalidArgument, read.problems.front().message,
-                read.problems.front().path);
+  throw_first_problem(read.problems);
   return read.settings;
 }
 

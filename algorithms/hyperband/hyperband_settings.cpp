@@ -141,9 +141,7 @@ std::vector<engine::SpecProblem> hyperband_problems(const engine::ExperimentSpec
 
 HyperbandSettings read_hyperband_settings(const engine::ExperimentSpec& spec) {
   auto read = read_settings(spec);
-  if (!read.problems.empty())
-    throw Error(ErrorCode::kInvalidArgument, read.problems.front().message,
-                read.problems.front().path);
+  throw_first_problem(read.problems);
   return read.settings;
 }
 

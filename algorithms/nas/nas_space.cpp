@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "algorithms/common/settings.hpp"
 #include "algorithms/nas/python_json.hpp"
 #include "engine/error.hpp"
 #include "engine/spec/field_path.hpp"
@@ -305,9 +306,7 @@ ReadSpace read_space(const engine::ExperimentSpec& spec, bool need_sizes) {
 
 NasSpace NasSpace::from_spec(const engine::ExperimentSpec& spec) {
   auto read = read_space(spec, false);
-  if (!read.problems.empty())
-    throw Error(ErrorCode::kInvalidArgument, read.problems.front().message,
-                read.problems.front().path);
+  throw_first_problem(read.problems);
   return std::move(read.space);
 }
 

@@ -76,9 +76,7 @@ std::vector<engine::SpecProblem> pbt_problems(const engine::ExperimentSpec& spec
 
 PbtSettings read_pbt_settings(const engine::ExperimentSpec& spec) {
   auto read = read_settings(spec);
-  if (!read.problems.empty())
-    throw Error(ErrorCode::kInvalidArgument, read.problems.front().message,
-                read.problems.front().path);
+  throw_first_problem(read.problems);
   return read.settings;
 }
 
