@@ -41,8 +41,8 @@ int run_cli(int argc, char** argv) {
   add_output(validate_cmd, "yaml|json: print the spec with Katib's defaults applied");
 
   std::string name;
-  auto* get_cmd =
-      app.add_subcommand("get", "list experiments, or show one experiment or its trials");
+  auto* get_cmd = app.add_subcommand(
+      "get", "list experiments, or show one experiment, its trials or its events");
   get_cmd->require_subcommand(1);
   auto* get_exps = get_cmd->add_subcommand("experiments", "list experiments");
   add_output(get_exps, "table|json|yaml|csv");
@@ -53,6 +53,10 @@ int run_cli(int argc, char** argv) {
   auto* get_trials = get_cmd->add_subcommand("trials", "the trials of an experiment");
   get_trials->add_option("name", name, "experiment name")->required();
   add_output(get_trials, "table|json|yaml|csv");
+  auto* get_events = get_cmd->add_subcommand(
+      "events", "what happened in an experiment: state changes, early-stopping decisions, ...");
+  get_events->add_option("name", name, "experiment name")->required();
+  add_output(get_events, "table|json|yaml|csv");
 
   auto* best_cmd = app.add_subcommand("best", "the best trial of an experiment");
   best_cmd->add_option("name", name, "experiment name")->required();
@@ -86,6 +90,7 @@ int run_cli(int argc, char** argv) {
     if (*get_exps) return get_experiments_command(global);
     if (*get_exp) return get_experiment_command(global, name);
     if (*get_trials) return get_trials_command(global, name);
+    if (*get_events) return get_events_command(global, name);
     if (*best_cmd) return best_command(global, name);
     if (*logs_cmd) return logs_command(global, trial);
     if (*report_cmd) return report_command(metrics, step);

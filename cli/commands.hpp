@@ -26,6 +26,9 @@ int validate_command(const GlobalOptions& global, const std::string& file);
 int get_experiments_command(const GlobalOptions& global);
 int get_experiment_command(const GlobalOptions& global, const std::string& name);
 int get_trials_command(const GlobalOptions& global, const std::string& name);
+// The experiment's event log: trial state changes, early-stopping decisions and advice,
+// out-of-order steps, missing checkpoints, restarts.
+int get_events_command(const GlobalOptions& global, const std::string& name);
 int best_command(const GlobalOptions& global, const std::string& name);
 int logs_command(const GlobalOptions& global, const std::string& trial);
 int report_command(const std::vector<std::string>& metrics, long long step);

@@ -12,6 +12,7 @@
 #include "engine/spec/spec_loader.hpp"
 #include "engine/store/store.hpp"
 #include "engine/util/clock.hpp"
+#include "engine/util/rfc3339.hpp"
 
 namespace sextant::cli {
 namespace {
@@ -150,6 +151,27 @@ int get_trials_command(const GlobalOptions& global, const std::string& name) {
     row.push_back(quiet ? "" : (table ? truncate(t.message, 80) : t.message));
     r.rows.push_back(std::move(row));
     r.objects.push_back(engine::katib_trial_object(l.spec, t));
+  }
+  print_records(std::cout, r, format);
+  return 0;
+}
+
+int get_events_command(const GlobalOptions& global, const std::string& name) {
+  auto format = parse_output_format(global.output);
+  auto store = open_read_only(global);
+  load(*store, name);  // a clear "not found" for an unknown experiment
+  Records r;
+  r.columns = {"TIME", "TRIAL", "TYPE", "MESSAGE"};
+  r.objects = json::array();
+  bool table = format == OutputFormat::kTable;
+  for (const auto& e : store->events(name)) {
+    std::string time = engine::format_time_rfc3339(e.time);
+    r.rows.push_back({time, e.trial, e.type, table ? truncate(e.message, 100) : e.message});
+    r.objects.push_back({{"id", e.id},
+                         {"time", time},
+                         {"trial", e.trial},
+                         {"type", e.type},
+                         {"message", e.message}});
   }
   print_records(std::cout, r, format);
   return 0;

@@ -78,9 +78,10 @@ std::string MedianStop::start_step_advice(const std::vector<engine::Trial>& tria
     ++finished;
   }
   if (finished < settings_.min_trials_required) return {};
-  return "medianstop: start_step is " + std::to_string(settings_.start_step) + " but the " +
-         std::to_string(finished) + " finished trials reported at most " + std::to_string(longest) +
-         " values of \"" + metric_ +
+  // No count of finished trials in the text: the controller shows each distinct advice once.
+  return "medianstop: start_step is " + std::to_string(settings_.start_step) +
+         " but finished trials report at most " + std::to_string(longest) + " values of \"" +
+         metric_ +
          "\", so no trial can be stopped; lower start_step "
          "(spec.earlyStopping.algorithmSettings)";
 }

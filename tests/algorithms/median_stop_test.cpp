@@ -167,7 +167,7 @@ TEST_CASE("medianstop: start_step beyond the trials' length is reported as advic
   StopDecision d = rule(2, 50).evaluate(t, e.trials, e.curves);
   CHECK_FALSE(d.stop);
   CHECK(d.message ==
-        "medianstop: start_step is 50 but the 2 finished trials reported at most 8 values of "
+        "medianstop: start_step is 50 but finished trials report at most 8 values of "
         "\"accuracy\", so no trial can be stopped; lower start_step "
         "(spec.earlyStopping.algorithmSettings)");
   CHECK(rule(3, 50).evaluate(t, e.trials, e.curves).message.empty());  // too few finished yet

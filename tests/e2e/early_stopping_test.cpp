@@ -35,6 +35,18 @@ SpecOptions climbing_trials(int bad, const std::string& bad_prefix = "") {
   return o;
 }
 
+// The experiment's events of `type`, from `sextant get events` (run_spec's database).
+std::vector<json> events_of(const TempDir& dir, const std::string& experiment,
+                            const std::string& type) {
+  auto r =
+      run_sextant({"--db", (dir / "test.db").string(), "get", "events", experiment, "-o", "json"});
+  REQUIRE(r.exit_code == 0);
+  std::vector<json> out;
+  for (const auto& e : json::parse(r.out))
+    if (e["type"] == type) out.push_back(e);
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("medianstop stops the trial that learns nothing and lets the others finish", "[e2e]") {
@@ -63,6 +75,11 @@ TEST_CASE("medianstop stops the trial that learns nothing and lets the others fi
   }
   CHECK(r.experiment["status"]["trialsEarlyStopped"] == 1);
   CHECK(r.experiment["status"]["trialsSucceeded"] == 5);
+  // The decision is in the event log, with the rule's words, for the stopped trial only.
+  auto decisions = events_of(dir, o.name, "EarlyStopping");
+  REQUIRE(decisions.size() == 1);
+  CHECK(decisions[0]["trial"] == r.trials[3]["metadata"]["name"]);
+  CHECK_THAT(decisions[0]["message"].get<std::string>(), Catch::EndsWith("(medianstop)"));
   CHECK(condition(r.experiment, "Succeeded")["reason"] == "ExperimentMaxTrialsReached");
 }
 
@@ -103,6 +120,11 @@ TEST_CASE("steps reported out of order or twice are kept and do not disturb the 
     CHECK(loss["max"] == "0.85");
     CHECK(loss["latest"] == "0.85");
   }
+  // Each trial's first out-of-order report is recorded once, as an event.
+  auto reordered = events_of(dir, o.name, "MetricStepOutOfOrder");
+  REQUIRE(reordered.size() == 3);
+  CHECK_THAT(reordered[0]["message"].get<std::string>(),
+             Catch::StartsWith("loss was reported for step 1, not after the newest step"));
 }
 
 TEST_CASE("a restarted engine judges with the learning curves stored before it", "[e2e]") {
@@ -122,4 +144,24 @@ TEST_CASE("a restarted engine judges with the learning curves stored before it",
   CHECK_THAT(r.trials[3]["status"]["conditions"].back()["message"].get<std::string>(),
              Catch::Contains("median 0.7 of the 3 finished trials"));
   CHECK(r.experiment["status"]["trialsEarlyStopped"] == 1);
+}
+
+TEST_CASE("a start_step beyond the trials' length is said once, and nothing is stopped", "[e2e]") {
+  TempDir dir;
+  SpecOptions o = climbing_trials(4);
+  o.max_trials = 4;
+  o.early_stopping =
+      "  earlyStopping:\n    algorithmName: medianstop\n    algorithmSettings:\n"
+      "      - name: min_trials_required\n        value: \"2\"\n"
+      "      - name: start_step\n        value: \"50\"\n";
+  auto r = run_spec(dir, o);
+  INFO(r.run.err);
+  REQUIRE(r.run.exit_code == 0);
+  CHECK(r.experiment["status"]["trialsEarlyStopped"] == 0);  // trial 4 learns nothing, yet runs
+  auto advice = events_of(dir, o.name, "EarlyStoppingAdvice");
+  REQUIRE(advice.size() == 1);
+  CHECK_THAT(advice[0]["message"].get<std::string>(),
+             Catch::StartsWith("medianstop: start_step is 50 but finished trials report at "
+                               "most 6 values of \"loss\""));
+  CHECK_THAT(r.run.err, Catch::Contains("medianstop: start_step is 50"));  // shown to the user
 }
