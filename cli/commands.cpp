@@ -40,6 +40,13 @@ int run_cli(int argc, char** argv) {
       ->required();
   add_output(validate_cmd, "yaml|json: print the spec with Katib's defaults applied");
 
+  RenderOptions render;
+  auto* render_cmd = app.add_subcommand(
+      "render", "print the trial object the first trial would run (Katib's substitution)");
+  render_cmd->add_option("-f,--file", render.file, "experiment spec (YAML or JSON)")->required();
+  render_cmd->add_option("--set", render.sets, "name=value: a value for the trial (repeatable)");
+  add_output(render_cmd, "yaml|json (default yaml)");
+
   std::string name;
   auto* get_cmd = app.add_subcommand(
       "get", "list experiments, or show one experiment, its trials or its events");
@@ -87,6 +94,7 @@ int run_cli(int argc, char** argv) {
   try {
     if (*run_cmd) return run_command(global, run);
     if (*validate_cmd) return validate_command(global, validate_file);
+    if (*render_cmd) return render_command(global, render);
     if (*get_exps) return get_experiments_command(global);
     if (*get_exp) return get_experiment_command(global, name);
     if (*get_trials) return get_trials_command(global, name);

@@ -22,6 +22,14 @@ struct RunOptions {
 };
 
 int run_command(const GlobalOptions& global, const RunOptions& options);
+
+struct RenderOptions {
+  std::string file;
+  std::vector<std::string> sets;  // --set name=value
+};
+// Prints the object (Job, Workflow, ...) the experiment's first trial would run: the
+// algorithm's first assignment, overridden by --set, substituted as Katib does.
+int render_command(const GlobalOptions& global, const RenderOptions& options);
 int validate_command(const GlobalOptions& global, const std::string& file);
 int get_experiments_command(const GlobalOptions& global);
 int get_experiment_command(const GlobalOptions& global, const std::string& name);

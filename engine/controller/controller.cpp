@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "engine/controller/metrics_summary.hpp"
+#include "engine/controller/trial_names.hpp"
 #include "engine/error.hpp"
 #include "engine/util/clock.hpp"
 #include "engine/util/numbers.hpp"
@@ -33,24 +34,6 @@ std::string random_token() {
   std::string token;
   for (unsigned char b : bytes) token += {hex[b >> 4], hex[b & 15]};
   return token;
-}
-
-// Katib names trials <experiment>-<8 random lowercase alphanumerics>; ours have the same shape
-// but are derived from (experiment, sequence) so a replayed creation gets the same name.
-std::string trial_suffix(const std::string& experiment, int64_t sequence, int salt) {
-  uint64_t h = 1469598103934665603ull;  // FNV-1a
-  auto mix = [&](const std::string& s) {
-    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  };
-  mix(experiment);
-  mix("/" + std::to_string(sequence) + "/" + std::to_string(salt));
-  const char* alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
-  std::string out(8, '0');
-  for (auto& c : out) {
-    c = alphabet[h % 36];
-    h /= 36;
-  }
-  return out;
 }
 
 std::string describe_expected(const ExperimentSpec& spec) {
@@ -511,7 +494,7 @@ std::string Controller::trial_name_for(int64_t sequence) const {
   for (int salt = 0;; ++salt) {
     // Names of other experiments cannot collide: the suffix has a fixed length, so equal
     // names would need equal experiment names.
-    std::string name = spec_.name + "-" + trial_suffix(spec_.name, sequence, salt);
+    std::string name = trial_name(spec_.name, sequence, salt);
     if (!index_.count(name)) return name;
   }
 }
