@@ -12,21 +12,6 @@ using namespace sextant::testing;
 
 namespace {
 
-// The Katib file with `from` replaced by `to` for each pair (each must occur).
-std::string katib_spec(const std::string& file,
-                       const std::vector<std::pair<std::string, std::string>>& replacements) {
-  std::ifstream in(require_conformance_dir() / file);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string spec = text.str();
-  for (const auto& [from, to] : replacements) {
-    auto at = spec.find(from);
-    REQUIRE(at != std::string::npos);
-    spec.replace(at, from.size(), to);
-  }
-  return spec;
-}
-
 const std::string kTrainPy = std::string(SEXTANT_SOURCE_DIR) + "/examples/mlp-digits/train.py";
 
 Ran run_katib(const TempDir& dir, const std::string& spec_text, const std::string& name) {
@@ -34,7 +19,8 @@ Ran run_katib(const TempDir& dir, const std::string& spec_text, const std::strin
   auto db = (dir / "katib.db").string();
   Ran r;
   r.run = run_sextant({"--db", db, "run", "-f", spec, "--progress", "lines", "--grace", "1"});
-  r.experiment = json::parse(run_sextant({"--db", db, "get", "experiment", name, "-o", "json"}).out);
+  r.experiment =
+      json::parse(run_sextant({"--db", db, "get", "experiment", name, "-o", "json"}).out);
   r.trials = json::parse(run_sextant({"--db", db, "get", "trials", name, "-o", "json"}).out);
   return r;
 }

@@ -13,25 +13,6 @@ using namespace sextant::testing;
 
 namespace {
 
-std::string read_text(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// The Katib file with `from` replaced by `to` for each pair (each must occur).
-std::string katib_spec(const std::string& file,
-                       const std::vector<std::pair<std::string, std::string>>& replacements) {
-  std::string spec = read_text(require_conformance_dir() / file);
-  for (const auto& [from, to] : replacements) {
-    auto at = spec.find(from);
-    REQUIRE(at != std::string::npos);
-    spec.replace(at, from.size(), to);
-  }
-  return spec;
-}
-
 struct NasRun {
   Ran ran;
   std::filesystem::path runs;

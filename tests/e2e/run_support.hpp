@@ -1,13 +1,18 @@
 // Runs a built spec with `sextant run` and reads back the experiment and its trials as JSON.
 #pragma once
 
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "tests/e2e/process.hpp"
 #include "tests/e2e/spec_builder.hpp"
+#include "tests/support/shared_dir.hpp"
 
 namespace sextant::testing {
 
@@ -43,6 +48,26 @@ inline const json& condition(const json& experiment, const std::string& type) {
 
 inline std::string last_state(const json& trial) {
   return trial["status"]["conditions"].back()["type"];
+}
+
+inline std::string read_text(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A Katib conformance file with `from` replaced by `to` for each pair (each must occur); skips
+// the test (exit 77) when ../shared is absent.
+inline std::string katib_spec(
+    const std::string& file, const std::vector<std::pair<std::string, std::string>>& replacements) {
+  std::string spec = read_text(require_conformance_dir() / file);
+  for (const auto& [from, to] : replacements) {
+    auto at = spec.find(from);
+    REQUIRE(at != std::string::npos);
+    spec.replace(at, from.size(), to);
+  }
+  return spec;
 }
 
 }  // namespace sextant::testing
