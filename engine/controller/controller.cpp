@@ -535,11 +535,22 @@ std::optional<std::string> Controller::create_trials(int count) {
 
 void Controller::launch(Trial& t) {
   auto paths = directories_->claim(t.name);
-  if (auto parent = t.labels.find(kResumeFromLabel); parent != t.labels.end())
-    if (!directories_->resume_from(paths, parent->second))
-      store_.add_event(spec_.name, t.name, "CheckpointMissing",
-                       "trial " + parent->second +
-                           " left no checkpoint to resume from; the trial starts afresh");
+  if (auto parent = t.labels.find(kResumeFromLabel); parent != t.labels.end()) {
+    try {
+      if (!directories_->resume_from(paths, parent->second))
+        store_.add_event(spec_.name, t.name, "CheckpointMissing",
+                         "trial " + parent->second +
+                             " left no checkpoint to resume from; the trial starts afresh");
+    } catch (const Error& e) {
+      // A trial that cannot get its parent's checkpoint (disk full, permissions) fails like
+      // one whose program cannot start; the experiment goes on.
+      t.state = TrialState::kRunning;
+      t.started_at = unix_now();
+      store_.update_trial(t);
+      on_exit({t.name, false, "StartError", e.what()});
+      return;
+    }
+  }
   {
     std::lock_guard lock(mutex_);
     tokens_[t.name] = t.report_token;

@@ -142,3 +142,29 @@ TEST_CASE("pbt copies the parent's checkpoint directory into each new generation
     CHECK(label(t, "pbt.suggestion.katib.kubeflow.org/parent") == label(t, "sextant/resume-from"));
   }
 }
+
+TEST_CASE("a checkpoint that cannot be copied fails the child trial, not the experiment", "[e2e]") {
+  TempDir dir;
+  auto o = resuming_experiment("hyperband",
+                               "      - name: r_l\n        value: \"9\"\n"
+                               "      - name: eta\n        value: \"3\"\n"
+                               "      - name: resource_name\n        value: epochs\n");
+  o.max_trials = 100;
+  // Every trial leaves a dangling symlink in its checkpoint: copying it for a child fails.
+  o.command[2] = std::string(kResumingWorker) +
+                 "; ln -sf /nonexistent/weights \"$SEXTANT_CHECKPOINT_DIR/broken\"";
+  auto r = run_spec(dir, o);
+  INFO(r.run.err);
+  REQUIRE(r.run.exit_code == 0);
+  CHECK(condition(r.experiment, "Succeeded")["reason"] == "ExperimentSuggestionEndReached");
+  int failed = 0;
+  for (const auto& t : r.trials) {
+    if (last_state(t) != "Failed") continue;
+    ++failed;
+    CHECK(!label(t, "sextant/resume-from").empty());
+    CHECK_THAT(t["status"]["conditions"].back()["message"].get<std::string>(),
+               Catch::StartsWith("StartError: cannot copy the checkpoint of trial " +
+                                 label(t, "sextant/resume-from")));
+  }
+  CHECK(failed >= 1);
+}
