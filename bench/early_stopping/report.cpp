@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/common/report_text.hpp"
+
 namespace sextant::bench {
 
 namespace {
@@ -16,32 +18,6 @@ namespace {
 constexpr double kMedianStopSavings = 0.25;  // fraction of epochs saved
 constexpr double kMaxPointsLost = 0.5;       // accuracy points (also "equal" for ASHA/Hyperband)
 constexpr double kMultiFidelityRatio = 3.0;  // none's epochs / method's epochs
-
-double quantile(std::vector<double> values, double q) {
-  if (values.empty()) return std::nan("");
-  std::sort(values.begin(), values.end());
-  const double position = q * static_cast<double>(values.size() - 1);
-  const size_t low = static_cast<size_t>(std::floor(position));
-  const size_t high = std::min(low + 1, values.size() - 1);
-  return values[low] + (position - static_cast<double>(low)) * (values[high] - values[low]);
-}
-
-double median(const std::vector<double>& values) {
-  return quantile(values, 0.5);
-}
-
-std::string format(const char* pattern, double value) {
-  if (std::isnan(value)) return "n/a";
-  char text[64];
-  std::snprintf(text, sizeof text, pattern, value + 0.0);  // + 0.0: -0 prints as 0
-  return text;
-}
-
-std::string pad(const std::string& text, size_t width, bool left = false) {
-  if (text.size() >= width) return text;
-  return left ? text + std::string(width - text.size(), ' ')
-              : std::string(width - text.size(), ' ') + text;
-}
 
 std::vector<double> epochs_of(const MethodRuns& m) {
   std::vector<double> out;
@@ -73,11 +49,6 @@ std::vector<double> paired_points(const MethodRuns& m, const MethodRuns& base) {
     if (auto it = base_by_seed.find(r.seed); it != base_by_seed.end() && r.best_final_accuracy >= 0)
       out.push_back(100 * (r.best_final_accuracy - it->second));
   return out;
-}
-
-std::string median_iqr(const std::vector<double>& values, const char* pattern) {
-  return format(pattern, median(values)) + " [" + format(pattern, quantile(values, 0.25)) + ", " +
-         format(pattern, quantile(values, 0.75)) + "]";
 }
 
 const char* verdict(bool pass) {

@@ -7,38 +7,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/common/report_text.hpp"
 #include "bench/nas/mann_whitney.hpp"
 
 namespace sextant::bench::nas {
 
-double quantile(std::vector<double> values, double q) {
-  if (values.empty()) return std::nan("");
-  std::sort(values.begin(), values.end());
-  const double position = q * static_cast<double>(values.size() - 1);
-  const size_t low = static_cast<size_t>(std::floor(position));
-  const size_t high = std::min(low + 1, values.size() - 1);
-  return values[low] + (position - static_cast<double>(low)) * (values[high] - values[low]);
-}
-
 namespace {
-
-std::string format(const char* pattern, double value) {
-  if (std::isnan(value)) return "n/a";
-  char text[64];
-  std::snprintf(text, sizeof text, pattern, value + 0.0);  // + 0.0: -0 prints as 0
-  return text;
-}
-
-std::string pad(const std::string& text, size_t width, bool left = false) {
-  if (text.size() >= width) return text;
-  return left ? text + std::string(width - text.size(), ' ')
-              : std::string(width - text.size(), ' ') + text;
-}
-
-std::string median_iqr(const std::vector<double>& values, const char* pattern) {
-  return format(pattern, quantile(values, 0.5)) + " [" + format(pattern, quantile(values, 0.25)) +
-         ", " + format(pattern, quantile(values, 0.75)) + "]";
-}
 
 // Best accuracy per run, in points; runs in which nothing ran are left out.
 std::vector<double> points(const std::vector<RunSummary>& runs) {

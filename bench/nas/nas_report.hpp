@@ -59,7 +59,4 @@ std::string render_report(const ReportContext& context, const std::vector<Method
 // JSON lines, one per run, for re-analysis.
 std::string render_raw(const std::vector<MethodRuns>& methods);
 
-// The q-quantile (linear interpolation between order statistics); NaN for no values.
-double quantile(std::vector<double> values, double q);
-
 }  // namespace sextant::bench::nas

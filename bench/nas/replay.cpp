@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "bench/common/replay_support.hpp"
+#include "bench/common/report_text.hpp"
 #include "bench/nas/mann_whitney.hpp"
 #include "bench/nas/nas_methods.hpp"
 #include "bench/nas/nas_replay_run.hpp"
@@ -20,6 +21,7 @@
 
 using namespace sextant;
 using namespace sextant::bench::nas;
+using sextant::bench::quantile;
 
 namespace {
 
