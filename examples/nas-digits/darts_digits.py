@@ -62,7 +62,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from train_arch import katib_json, load_data  # noqa: E402
+from train_arch import activate, activation_grad, katib_json, load_data  # noqa: E402
 
 DEFAULTS = {
     "num_epochs": 50, "w_lr": 0.025, "w_lr_min": 0.001, "w_momentum": 0.9,
@@ -151,22 +151,6 @@ def parse_search_space(value):
     return names, [parse_primitive(n) for n in names]
 
 
-def _activate(z, name):
-    if name == "relu":
-        return np.maximum(z, 0.0)
-    if name == "tanh":
-        return np.tanh(z)
-    return 1.0 / (1.0 + np.exp(-z))
-
-
-def _activation_grad(a, name):
-    if name == "relu":
-        return (a > 0).astype(a.dtype)
-    if name == "tanh":
-        return 1.0 - a * a
-    return a * (1.0 - a)
-
-
 def softmax(a):
     e = np.exp(a - a.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
@@ -229,7 +213,7 @@ class Supernet:
                     edge = []
                     for k, (kind, slot) in enumerate(zip(self.primitives, ops)):
                         if kind[0] == "dense":
-                            o = _activate(self._affine(slot, states[j]), kind[1])
+                            o = activate(self._affine(slot, states[j]), kind[1])
                         elif kind[0] == "skip":
                             o = states[j]
                         else:
@@ -280,7 +264,7 @@ class Supernet:
                         d_probs[i][j, k] += np.sum(d_node * o)
                         d_o = cache["probs"][i][j, k] * d_node
                         if kind[0] == "dense":
-                            d_z = d_o * _activation_grad(o, kind[1])
+                            d_z = d_o * activation_grad(o, kind[1])
                             d_o = self._affine_back(slot, states[j], d_z, dw)
                         d_in = d_o if d_in is None else d_in + d_o
                     if d_in is not None:

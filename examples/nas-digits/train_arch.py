@@ -137,7 +137,7 @@ def layer_inputs(layers, l):
     return sources
 
 
-def _activate(z, name):
+def activate(z, name):
     if name == "relu":
         return np.maximum(z, 0.0)
     if name == "tanh":
@@ -145,7 +145,7 @@ def _activate(z, name):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def _activation_grad(a, name):
+def activation_grad(a, name):
     """d activation / dz from the activation's output a."""
     if name == "relu":
         return (a > 0).astype(a.dtype)
@@ -188,7 +188,7 @@ class Network:
             inputs.append(h)
             if layer["type"] == "dense":
                 w, b = self.params[self.slots[l]], self.params[self.slots[l] + 1]
-                h = _activate(h @ w + b, layer["activation"])
+                h = activate(h @ w + b, layer["activation"])
             nodes.append(h)
         logits = nodes[-1] @ self.params[-2] + self.params[-1]
         return logits, nodes, inputs
@@ -214,7 +214,7 @@ class Network:
                 continue
             if layer["type"] == "dense":
                 slot = self.slots[l]
-                d_z = d_out * _activation_grad(nodes[l + 1], layer["activation"])
+                d_z = d_out * activation_grad(nodes[l + 1], layer["activation"])
                 grads[slot] = inputs[l].T @ d_z
                 grads[slot + 1] = d_z.sum(axis=0)
                 d_in = d_z @ self.params[slot].T

@@ -123,14 +123,14 @@ TEST_CASE("darts: defaults, None, and unknown settings appended as Katib does", 
 }
 
 TEST_CASE("darts: the search space lists every filter size, skip_connection once", "[darts]") {
-  auto text = replace_text(kDartsSpec, R"(      - operationType: max_pooling
+  auto text = spec_test::replace(kDartsSpec, R"(      - operationType: max_pooling
         parameters:
           - name: filter_size
             parameterType: categorical
             feasibleSpace:
               list:
                 - "3")",
-                           R"(      - operationType: separable_convolution
+                                 R"(      - operationType: separable_convolution
         parameters:
           - name: filter_size
             parameterType: categorical
@@ -164,7 +164,7 @@ TEST_CASE("darts: the search space lists every filter size, skip_connection once
             parameterType: categorical
             feasibleSpace:
               list: ["3"])");
-  text = replace_text(text, "numLayers: 1", "numLayers: 8");
+  text = spec_test::replace(text, "numLayers: 1", "numLayers: 8");
   auto spec = parse_nas_spec(text, "darts");
   REQUIRE(kFactory.validate(spec).empty());
   auto a = algorithms::darts_assignment(spec);

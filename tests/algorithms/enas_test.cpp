@@ -373,11 +373,11 @@ TEST_CASE("enas: suggestions are distinct architectures of the space in Katib's 
 TEST_CASE("enas: Katib's enas-cpu example, through the loader, validates and runs",
           "[algorithms][enas]") {
   // Katib's settings as strings, 3 layers over its 106 operations.
-  auto text = replace_text(kEnasSpec, "numLayers: 1", "numLayers: 3");
-  text = replace_text(text, "    algorithmName: enas\n",
-                      "    algorithmName: enas\n    algorithmSettings:\n"
-                      "      - name: controller_temperature\n        value: \"None\"\n"
-                      "      - name: controller_train_steps\n        value: \"5\"\n");
+  auto text = spec_test::replace(kEnasSpec, "numLayers: 1", "numLayers: 3");
+  text = spec_test::replace(text, "    algorithmName: enas\n",
+                            "    algorithmName: enas\n    algorithmSettings:\n"
+                            "      - name: controller_temperature\n        value: \"None\"\n"
+                            "      - name: controller_train_steps\n        value: \"5\"\n");
   auto spec = parse_nas_spec(text);
   EnasFactory factory;
   CHECK(factory.validate(spec).empty());

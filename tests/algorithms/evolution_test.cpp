@@ -35,7 +35,7 @@ engine::ExperimentSpec nas_spec(int layers, std::vector<AlgorithmSetting> settin
 engine::ExperimentSpec enas_spec(int layers, std::vector<AlgorithmSetting> settings,
                                  engine::ObjectiveType type = engine::ObjectiveType::kMaximize) {
   auto spec = parse_nas_spec(
-      replace_text(kEnasSpec, "numLayers: 1", "numLayers: " + std::to_string(layers)),
+      spec_test::replace(kEnasSpec, "numLayers: 1", "numLayers: " + std::to_string(layers)),
       "regularized-evolution");
   spec.algorithm.settings = std::move(settings);
   spec.objective.type = type;
@@ -120,7 +120,7 @@ TEST_CASE("evolution: settings are checked with their field paths", "[evolution]
 TEST_CASE("evolution: a nasConfig must carry what nn_config needs, parameters work too",
           "[evolution]") {
   auto no_sizes =
-      parse_nas_spec(replace_text(small_nas_spec(2), "      inputSizes: [8, 8, 1]\n", ""),
+      parse_nas_spec(spec_test::replace(small_nas_spec(2), "      inputSizes: [8, 8, 1]\n", ""),
                      "regularized-evolution");
   auto problems = kFactory.validate(no_sizes);
   REQUIRE(problems.size() == 1);

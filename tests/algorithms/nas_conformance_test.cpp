@@ -103,7 +103,8 @@ TEST_CASE("nas conformance: architecture searchers suggest valid, reproducible a
     if (!kArchitectureSearchers.count(name)) continue;
     DYNAMIC_SECTION("algorithm " << name) {
       const auto& factory = *registry().find(name);
-      auto spec = parse_nas_spec(replace_text(kEnasSpec, "numLayers: 1", "numLayers: 3"), name);
+      auto spec =
+          parse_nas_spec(spec_test::replace(kEnasSpec, "numLayers: 1", "numLayers: 3"), name);
       if (knows(factory, "random_state")) spec.algorithm.settings.push_back({"random_state", "7"});
       REQUIRE(factory.validate(spec).empty());
       const auto space = NasSpace::from_spec(spec);
@@ -174,7 +175,8 @@ TEST_CASE("nas conformance: random over architectures never repeats and is exhau
 TEST_CASE("nas conformance: random over architectures is seeded like random",
           "[nas][conformance]") {
   const algorithms::RandomSearchFactory factory;
-  auto spec = parse_nas_spec(replace_text(kEnasSpec, "numLayers: 1", "numLayers: 4"), "random");
+  auto spec =
+      parse_nas_spec(spec_test::replace(kEnasSpec, "numLayers: 1", "numLayers: 4"), "random");
   spec.algorithm.settings = {{"random_state", "42"}};
   auto batch = factory.create(spec)->suggest({}, 5);
   REQUIRE(batch.suggestions.size() == 5);
@@ -203,7 +205,7 @@ TEST_CASE("nas conformance: random over architectures is seeded like random",
 
 TEST_CASE("nas conformance: random and regularized-evolution need ENAS's graph sizes",
           "[nas][conformance]") {
-  auto no_sizes = replace_text(kEnasSpec, "      outputSizes: [10]\n", "");
+  auto no_sizes = spec_test::replace(kEnasSpec, "      outputSizes: [10]\n", "");
   for (const std::string name : {"random", "regularized-evolution"}) {
     INFO(name);
     auto problems = registry().find(name)->validate(parse_nas_spec(no_sizes, name));

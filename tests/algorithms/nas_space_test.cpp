@@ -74,8 +74,8 @@ const std::string kNumericOperations = R"(    operations:
   trialTemplate:)";
 
 std::string numeric_spec_text() {
-  auto text = replace_text(kEnasSpec, "inputSizes: [32, 32, 3]", "inputSizes: [8, 8, 1]");
-  text = replace_text(text, "numLayers: 1", "numLayers: 2");
+  auto text = spec_test::replace(kEnasSpec, "inputSizes: [32, 32, 3]", "inputSizes: [8, 8, 1]");
+  text = spec_test::replace(text, "numLayers: 1", "numLayers: 2");
   const auto from = text.find("    operations:");
   const auto to = text.find("  trialTemplate:");
   return text.replace(from, to + std::string("  trialTemplate:").size() - from, kNumericOperations);
@@ -227,13 +227,13 @@ TEST_CASE("nas: double and stepped int parameters expand as numpy.arange and ran
 }
 
 TEST_CASE("nas: discrete values are strings, an int without step steps by 1", "[nas]") {
-  auto text = replace_text(kEnasSpec, R"(          - name: pool_size
+  auto text = spec_test::replace(kEnasSpec, R"(          - name: pool_size
             parameterType: int
             feasibleSpace:
               min: "2"
               max: "3"
               step: "1")",
-                           R"(          - name: pool_size
+                                 R"(          - name: pool_size
             parameterType: int
             feasibleSpace:
               min: "2"
@@ -270,8 +270,8 @@ TEST_CASE("nas: architecture and nn_config strings are byte-identical to Katib's
         "{'opt_id': 102, 'opt_type': 'reduction', 'opt_params': {'reduction_type': "
         "'max_pooling', 'pool_size': 2}}}}");
 
-  auto three_layers =
-      NasSpace::from_spec(parse_nas_spec(replace_text(kEnasSpec, "numLayers: 1", "numLayers: 3")));
+  auto three_layers = NasSpace::from_spec(
+      parse_nas_spec(spec_test::replace(kEnasSpec, "numLayers: 1", "numLayers: 3")));
   const Architecture a{{2, 0, 1}, {{}, {1}, {1, 0}}};
   CHECK(algorithms::architecture_text(a) == "[[2], [0, 1], [1, 1, 0]]");
   CHECK(algorithms::nn_config_text(three_layers, a) ==
@@ -300,8 +300,8 @@ TEST_CASE("nas: architecture and nn_config strings are byte-identical to Katib's
 }
 
 TEST_CASE("nas: architecture_of reads back what nas_assignment wrote, and nothing else", "[nas]") {
-  auto space =
-      NasSpace::from_spec(parse_nas_spec(replace_text(kEnasSpec, "numLayers: 1", "numLayers: 3")));
+  auto space = NasSpace::from_spec(
+      parse_nas_spec(spec_test::replace(kEnasSpec, "numLayers: 1", "numLayers: 3")));
   algorithms::Rng rng(7);
   for (int i = 0; i < 50; ++i) {
     const auto a = algorithms::random_architecture(space, rng);
@@ -325,8 +325,8 @@ TEST_CASE("nas: architecture_of reads back what nas_assignment wrote, and nothin
 }
 
 TEST_CASE("nas: random architectures are uniform over operations and skips", "[nas]") {
-  auto space =
-      NasSpace::from_spec(parse_nas_spec(replace_text(kEnasSpec, "numLayers: 1", "numLayers: 4")));
+  auto space = NasSpace::from_spec(
+      parse_nas_spec(spec_test::replace(kEnasSpec, "numLayers: 1", "numLayers: 4")));
   algorithms::Rng rng(11);
   std::vector<int> op_seen(space.operations.size(), 0);
   int skips = 0;
@@ -358,7 +358,7 @@ TEST_CASE("nas: random architectures are uniform over operations and skips", "[n
 TEST_CASE("nas: architecture_count is ops^layers * 2^(skips), saturating", "[nas]") {
   auto with_layers = [](int layers) {
     return NasSpace::from_spec(parse_nas_spec(
-        replace_text(kEnasSpec, "numLayers: 1", "numLayers: " + std::to_string(layers))));
+        spec_test::replace(kEnasSpec, "numLayers: 1", "numLayers: " + std::to_string(layers))));
   };
   CHECK(algorithms::architecture_count(with_layers(2)) == 106ull * 106 * 2);
   CHECK(algorithms::architecture_count(with_layers(3)) == 106ull * 106 * 106 * 8);
@@ -368,10 +368,10 @@ TEST_CASE("nas: architecture_count is ops^layers * 2^(skips), saturating", "[nas
 }
 
 TEST_CASE("nas: nas_problems checks graphConfig as Katib's ENAS does", "[nas]") {
-  auto spec = parse_nas_spec(replace_text(kEnasSpec, R"(      inputSizes: [32, 32, 3]
+  auto spec = parse_nas_spec(spec_test::replace(kEnasSpec, R"(      inputSizes: [32, 32, 3]
       outputSizes: [10]
 )",
-                                          ""));
+                                                ""));
   auto problems = algorithms::nas_problems(spec, /*need_sizes=*/true);
   INFO(describe(problems));
   REQUIRE(problems.size() == 2);
@@ -381,7 +381,7 @@ TEST_CASE("nas: nas_problems checks graphConfig as Katib's ENAS does", "[nas]") 
   CHECK(problem_at(problems, "spec.nasConfig.graphConfig.outputSizes") != nullptr);
   CHECK(algorithms::nas_problems(spec, /*need_sizes=*/false).empty());
 
-  auto no_layers = parse_nas_spec(replace_text(kEnasSpec, "      numLayers: 1\n", ""));
+  auto no_layers = parse_nas_spec(spec_test::replace(kEnasSpec, "      numLayers: 1\n", ""));
   auto layer_problems = algorithms::nas_problems(no_layers, true);
   REQUIRE(layer_problems.size() == 1);
   CHECK(layer_problems[0].path == "spec.nasConfig.graphConfig.numLayers");
@@ -442,17 +442,17 @@ TEST_CASE("nas: nas_problems checks operations with Katib's rules and field path
 }
 
 TEST_CASE("nas: a double without step is loaded but rejected for ENAS-style search", "[nas]") {
-  auto spec = parse_nas_spec(replace_text(kEnasSpec, R"(              min: "2"
+  auto spec = parse_nas_spec(spec_test::replace(kEnasSpec, R"(              min: "2"
               max: "3"
               step: "1")",
-                                          R"(              min: "2"
+                                                R"(              min: "2"
               max: "3")"));
   CHECK(algorithms::nas_problems(spec, true).empty());  // an int steps by 1
-  auto text = replace_text(kEnasSpec, R"(          - name: pool_size
+  auto text = spec_test::replace(kEnasSpec, R"(          - name: pool_size
             parameterType: int)",
-                           R"(          - name: pool_size
+                                 R"(          - name: pool_size
             parameterType: double)");
-  text = replace_text(text, R"(              step: "1")", "");
+  text = spec_test::replace(text, R"(              step: "1")", "");
   auto problems = algorithms::nas_problems(parse_nas_spec(text), true);
   INFO(describe(problems));
   REQUIRE(problems.size() == 1);
@@ -467,14 +467,14 @@ TEST_CASE("nas: a double without step is loaded but rejected for ENAS-style sear
 }
 
 TEST_CASE("nas: an expansion above 100000 operations is rejected", "[nas]") {
-  auto text = replace_text(kEnasSpec, R"(              min: "2"
+  auto text = spec_test::replace(kEnasSpec, R"(              min: "2"
               max: "3"
               step: "1")",
-                           R"(              min: "1"
+                                 R"(              min: "1"
               max: "30000")");
   // reduction: 2 * 30000 = 60000 operations, plus 102: still fine.
   CHECK(algorithms::nas_problems(parse_nas_spec(text), true).empty());
-  text = replace_text(text, R"(max: "30000")", R"(max: "60000")");  // 120102 operations
+  text = spec_test::replace(text, R"(max: "30000")", R"(max: "60000")");  // 120102 operations
   auto problems = algorithms::nas_problems(parse_nas_spec(text), true);
   INFO(describe(problems));
   REQUIRE(problems.size() == 1);

@@ -10,6 +10,7 @@
 #include "engine/error.hpp"
 #include "engine/ports/algorithm.hpp"
 #include "engine/spec/spec_loader.hpp"
+#include "tests/engine/spec_test_support.hpp"  // spec_test::replace
 
 namespace sextant::test {
 
@@ -190,13 +191,6 @@ class AcceptingFactory final : public engine::AlgorithmFactory {
  private:
   std::string name_;
 };
-
-// `text` with the first occurrence of `from` replaced (fails the test when absent).
-inline std::string replace_text(std::string text, const std::string& from, const std::string& to) {
-  auto at = text.find(from);
-  REQUIRE(at != std::string::npos);
-  return text.replace(at, from.size(), to);
-}
 
 // The spec of `text` with its algorithmName set to `algorithm`, read by the loader with no
 // algorithm checks (the loader's own checks of nasConfig still apply).
