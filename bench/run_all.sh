@@ -12,3 +12,5 @@ echo "== quality and speed (sextant vs optuna; ~30 min on 2 idle cores; BENCH_QU
 echo "== early stopping (engine rules and multi-fidelity algorithms over recorded MLP-digits curves; ~1 s)"
 "$here/early_stopping/run.sh" "$build"
 echo "== NAS (random, regularized evolution, ENAS over a table of 1728 trained digits MLPs, 50 seeds; ~5 min)" && "$here/nas/run.sh" "$build"
+echo "== dashboard data load (50,000 trials, the experiment page's API calls over loopback; ~1 min)" && "$here/dashboard/run.sh" "$build"
+echo "== serving (OIP inference over loopback, XGBoost and MLP, 1 and 16 connections, swap under load; ~30 s)" && "$here/serving/run.sh" "$build"

@@ -9,7 +9,7 @@
 #include "engine/controller/trial_names.hpp"
 #include "engine/error.hpp"
 #include "engine/spec/spec_loader.hpp"
-#include "trials/template/render.hpp"
+#include "orchestration/kubernetes/trial_object.hpp"
 
 namespace sextant::cli {
 namespace {
@@ -51,7 +51,10 @@ int render_command(const GlobalOptions& global, const RenderOptions& options) {
   auto builtins = make_builtins();
   auto spec = engine::load_experiment_file(options.file, builtins->catalog());
   auto assignment = first_assignment(*builtins, spec, options.sets);
-  auto object = trials::render_trial_object(spec, engine::trial_name(spec.name, 1), assignment);
+  // The object as the Kubernetes backend creates it: Katib's substitution, name and namespace,
+  // plus the experiment and trial labels and the worker environment of the primary container.
+  auto object = orchestration::cluster_trial_object(spec, engine::trial_name(spec.name, 1),
+                                                    assignment, {}, {});
   print_document(std::cout, object, format);
   return 0;
 }

@@ -12,7 +12,11 @@
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
 #include "cli/wiring.hpp"
+#include "cli/dashboard_wiring.hpp"
+#include "dashboard/embedded_assets.hpp"
+#include "engine/api/dashboard_assets.hpp"
 #include "engine/api/http_message.hpp"
+#include "engine/api/rest_api.hpp"
 #include "engine/api/http_server.hpp"
 #include "engine/api/push_endpoint.hpp"
 #include "engine/controller/controller.hpp"
@@ -142,15 +146,21 @@ int run_command(const GlobalOptions& global, const RunOptions& options) {
   if (spec.early_stopping)
     early_stopper =
         builtins->early_stopping.find(spec.early_stopping->algorithm_name)->create(spec);
-  auto runner = trials::make_local_runner(python_report_dir().string());
 
   SignalWatcher::block_signals();
 
   std::atomic<engine::Controller*> controller_ptr{nullptr};
   auto [host, port] = split_listen(options.listen);
   std::unique_ptr<engine::PushEndpoint> endpoint;
+  // The same server serves the dashboard and its REST API (GET, read-only, through its own
+  // read-only connection), live while the experiment runs.
+  engine::RestApi dashboard_api(db_path, trial_object_renderer());
+  engine::Router dashboard;
+  dashboard_api.add_routes(dashboard);
+  engine::add_dashboard_routes(dashboard, dashboard::embedded_assets());
   // Pushes may arrive only once the controller exists; before that the server answers 503.
   engine::HttpServer server(host, port, [&](const engine::HttpRequest& request) {
+    if (request.method == "GET" && request.target != "/healthz") return dashboard.handle(request);
     if (!controller_ptr.load() || !endpoint)
       return engine::error_response(503, "unavailable", "the engine is starting");
     return endpoint->handle(request);
@@ -165,6 +175,13 @@ int run_command(const GlobalOptions& global, const RunOptions& options) {
   controller_options.kill_grace =
       std::chrono::milliseconds(static_cast<long>(options.grace_seconds * 1000));
   controller_options.early_stopper = early_stopper.get();
+  controller_options.artifact_prefix = options.artifact_prefix;
+  while (!controller_options.artifact_prefix.empty() &&
+         controller_options.artifact_prefix.back() == '/')
+    controller_options.artifact_prefix.pop_back();
+  auto runner = make_runner(options.backend,
+                            {controller_options.report_url, controller_options.artifact_prefix,
+                             python_report_dir().string()});
   auto mode = parse_progress_mode(options.progress, isatty(STDERR_FILENO));
   if (mode == ProgressMode::kLive)
     controller_options.progress_interval = std::chrono::milliseconds(1000);
@@ -187,6 +204,8 @@ int run_command(const GlobalOptions& global, const RunOptions& options) {
               .c_str(),
           spec.max_trial_count ? std::to_string(*spec.max_trial_count).c_str() : "unlimited",
           spec.parallel_trial_count, db_path.c_str());
+    if (mode != ProgressMode::kNone)
+      std::fprintf(stderr, "Dashboard: http://%s:%u/\n", host.c_str(), server.port());
     outcome = controller.run();
   }
   controller_ptr = nullptr;

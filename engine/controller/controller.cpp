@@ -178,6 +178,7 @@ void Controller::recover_interrupted_trials() {
     bool left_running = t.state == TrialState::kRunning;
     bool interrupted = t.state == TrialState::kKilled && t.reason == kReasonInterrupted;
     if (!left_running && !interrupted) continue;
+    if (left_running && !t.runner_handle.empty() && adopt(t)) continue;
     if (left_running && !t.runner_handle.empty() && runner_.reap_orphan(t.name, t.runner_handle))
       if (observer_) observer_->on_message("stopped a leftover process of trial " + t.name);
     store_.transaction([&] {
@@ -198,11 +199,11 @@ void Controller::recover_interrupted_trials() {
 RunOutcome Controller::run() {
   load_or_create();
   if (status_.completed()) return {status_, false};
+  directories_ = std::make_unique<TrialDirectories>(options_.runs_dir / spec_.name,
+                                                    runner_.log_path("").filename().string());
   recover_interrupted_trials();
   if (auto state = store_.algorithm_state(spec_.name)) algorithm_.restore_state(*state);
   load_curves();
-  directories_ = std::make_unique<TrialDirectories>(options_.runs_dir / spec_.name,
-                                                    runner_.log_path("").filename().string());
 
   bool stopping = false;
   bool killing = false;
@@ -533,6 +534,40 @@ std::optional<std::string> Controller::create_trials(int count) {
   return std::nullopt;
 }
 
+TrialLaunch Controller::make_launch(const Trial& t, const TrialDirectories::Paths& paths) {
+  {
+    std::lock_guard lock(mutex_);
+    tokens_[t.name] = t.report_token;
+  }
+  return TrialLaunch{&spec_,
+                     spec_.name,
+                     t.name,
+                     t.assignment,
+                     t.labels,
+                     paths.trial_dir,
+                     paths.artifact_dir,
+                     options_.report_url,
+                     t.report_token,
+                     paths.checkpoint_dir};
+}
+
+bool Controller::adopt(Trial& t) {
+  // A run that outlives the engine (a cluster object) is followed again rather than rerun;
+  // its observations stay, and re-reading its log from the start replaces them one for one.
+  bool adopted = false;
+  try {
+    adopted = runner_.adopt(make_launch(t, directories_->claim(t.name)), t.runner_handle, *this);
+  } catch (const Error& e) {
+    store_.add_event(spec_.name, t.name, "AdoptionFailed", e.what());
+  }
+  if (adopted) {
+    store_.add_event(spec_.name, t.name, "TrialAdopted",
+                     "engine restarted while the trial ran; following its run again");
+    if (observer_) observer_->on_message("following trial " + t.name + " again");
+  }
+  return adopted;
+}
+
 void Controller::launch(Trial& t) {
   auto paths = directories_->claim(t.name);
   if (auto parent = t.labels.find(kResumeFromLabel); parent != t.labels.end()) {
@@ -551,20 +586,10 @@ void Controller::launch(Trial& t) {
       return;
     }
   }
-  {
-    std::lock_guard lock(mutex_);
-    tokens_[t.name] = t.report_token;
-  }
-  TrialLaunch launch{&spec_,
-                     spec_.name,
-                     t.name,
-                     t.assignment,
-                     t.labels,
-                     paths.trial_dir,
-                     paths.artifact_dir,
-                     options_.report_url,
-                     t.report_token,
-                     paths.checkpoint_dir};
+  TrialLaunch launch = make_launch(t, paths);
+  t.artifact = options_.artifact_prefix.empty()
+                   ? paths.artifact_dir.string()
+                   : options_.artifact_prefix + "/" + spec_.name + "/" + t.name;
   t.runner_handle = runner_.start(launch, *this);
   t.state = TrialState::kRunning;
   t.reason = "TrialRunning";

@@ -55,6 +55,9 @@ struct ControllerOptions {
   // spec.earlyStopping's rule (null = none). It judges running trials as their objective values
   // arrive; a stopped trial gets kill_grace between SIGTERM and SIGKILL.
   const EarlyStopper* early_stopper = nullptr;
+  // Where trial artifacts live for promotion: "" = the local artifact directory; otherwise a URI
+  // prefix (s3://bucket/path, pvc://claim/path) under which a trial's is <prefix>/<exp>/<trial>.
+  std::string artifact_prefix;
 };
 
 struct RunOutcome {
@@ -93,6 +96,8 @@ class Controller : public TrialEvents {
 
   void load_or_create();
   void recover_interrupted_trials();
+  bool adopt(Trial& t);
+  TrialLaunch make_launch(const Trial& t, const TrialDirectories::Paths& paths);
   // Applies queued events; stores intermediate values now when flush_now, else batched.
   void handle_events(std::deque<Event>& events, bool flush_now = false);
   void handle_metrics(std::vector<MetricReport>& reports, std::vector<ObservationPoint>& points);

@@ -71,6 +71,9 @@ struct Trial {
   double completed_at = 0;
   std::string runner_handle;  // opaque, from the TrialRunner (pid and start time locally)
   std::string report_token;   // the trial's secret for the push endpoint
+  // Where the trial saves its model: the local $SEXTANT_ARTIFACT_DIR, or
+  // <artifact prefix>/<experiment>/<trial> (s3://..., pvc://...) when the run was given one.
+  std::string artifact;
 };
 
 }  // namespace sextant::engine

@@ -69,12 +69,18 @@ struct TrialLaunch {
 // - reap_orphan() is called after an engine restart for a trial the store says was running,
 //   with the handle start() returned; it stops whatever is left of that run so the controller
 //   can start it again cleanly. It returns true when something was found and stopped.
+// - adopt() is tried first, for a runner whose runs outlive the engine (a cluster object): it
+//   follows the run the handle describes as if start() had started it, and returns true; the
+//   trial then keeps its state and observations. false (the default) means nothing to adopt.
 class TrialRunner {
  public:
   virtual ~TrialRunner() = default;
   virtual std::string start(const TrialLaunch& launch, TrialEvents& events) = 0;
   virtual void cancel(const std::string& trial, std::chrono::milliseconds grace) = 0;
   virtual bool reap_orphan(const std::string& trial, const std::string& handle) = 0;
+  virtual bool adopt(const TrialLaunch& launch, const std::string& handle, TrialEvents& events) {
+    return false;
+  }
   // Path of the trial's log (stdout and stderr), for `sextant logs`.
   virtual std::filesystem::path log_path(const std::filesystem::path& trial_dir) const = 0;
 };

@@ -76,6 +76,43 @@ CREATE TABLE algorithm_state (
   updated_at REAL NOT NULL
 );
 )sql",
+    // Version 2: where each trial's model is (trials.artifact), and the model registry
+    // (serving/registry): models, their versions with stage, and the promotion history.
+    R"sql(
+ALTER TABLE trials ADD COLUMN artifact TEXT NOT NULL DEFAULT '';
+CREATE TABLE models (
+  name       TEXT PRIMARY KEY,
+  created_at REAL NOT NULL
+);
+CREATE TABLE model_versions (
+  model      TEXT NOT NULL REFERENCES models(name) ON DELETE CASCADE,
+  version    INTEGER NOT NULL,
+  experiment TEXT NOT NULL,
+  trial      TEXT NOT NULL,
+  artifact   TEXT NOT NULL,
+  format     TEXT NOT NULL,
+  metrics    TEXT NOT NULL DEFAULT '{}',
+  stage      TEXT NOT NULL CHECK (stage IN ('staging', 'production', 'archived')),
+  target     TEXT NOT NULL DEFAULT '',
+  location   TEXT NOT NULL DEFAULT '',
+  created_by TEXT NOT NULL DEFAULT '',
+  created_at REAL NOT NULL,
+  updated_at REAL NOT NULL,
+  PRIMARY KEY (model, version)
+);
+CREATE INDEX model_versions_by_stage ON model_versions(model, stage);
+CREATE TABLE promotions (
+  id      INTEGER PRIMARY KEY AUTOINCREMENT,
+  model   TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  target  TEXT NOT NULL,
+  action  TEXT NOT NULL,
+  result  TEXT NOT NULL,
+  message TEXT NOT NULL DEFAULT '',
+  time    REAL NOT NULL
+);
+CREATE INDEX promotions_by_model ON promotions(model, id);
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == Store::kSchemaVersion);
@@ -132,7 +169,8 @@ std::vector<MetricSummary> observation_from_json(const json& j) {
 
 constexpr const char* kTrialColumns =
     "name, experiment, sequence, assignment, labels, state, reason, message, observation, "
-    "objective, objective_text, created_at, started_at, completed_at, runner_handle, report_token";
+    "objective, objective_text, created_at, started_at, completed_at, runner_handle, report_token, "
+    "artifact";
 
 Trial trial_from_row(SQLite::Statement& q) {
   Trial t;
@@ -153,6 +191,7 @@ Trial trial_from_row(SQLite::Statement& q) {
   t.completed_at = q.getColumn(13).getDouble();
   t.runner_handle = q.getColumn(14).getString();
   t.report_token = q.getColumn(15).getString();
+  t.artifact = q.getColumn(16).getString();
   return t;
 }
 
@@ -363,24 +402,25 @@ void bind_trial_mutable(SQLite::Statement& q, const Trial& t, int first) {
   q.bind(first + 6, t.started_at);
   q.bind(first + 7, t.completed_at);
   q.bind(first + 8, t.runner_handle);
+  q.bind(first + 9, t.artifact);
 }
 }  // namespace
 
 void Store::insert_trial(const Trial& t) {
   guarded("storing trial " + t.name, [&] {
     auto& q = statement("INSERT INTO trials (state, reason, message, observation, objective, "
-                        "objective_text, started_at, completed_at, runner_handle, name, "
-                        "experiment, sequence, assignment, labels, created_at, report_token) "
-                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                        "objective_text, started_at, completed_at, runner_handle, artifact, "
+                        "name, experiment, sequence, assignment, labels, created_at, report_token) "
+                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     StatementReset reset_q(q);
     bind_trial_mutable(q, t, 1);
-    q.bind(10, t.name);
-    q.bind(11, t.experiment);
-    q.bind(12, static_cast<int64_t>(t.sequence));
-    q.bind(13, assignment_to_json(t.assignment).dump());
-    q.bind(14, json(t.labels).dump());
-    q.bind(15, t.created_at);
-    q.bind(16, t.report_token);
+    q.bind(11, t.name);
+    q.bind(12, t.experiment);
+    q.bind(13, static_cast<int64_t>(t.sequence));
+    q.bind(14, assignment_to_json(t.assignment).dump());
+    q.bind(15, json(t.labels).dump());
+    q.bind(16, t.created_at);
+    q.bind(17, t.report_token);
     q.exec();
   });
 }
@@ -389,10 +429,10 @@ void Store::update_trial(const Trial& t) {
   guarded("updating trial " + t.name, [&] {
     auto& q = statement("UPDATE trials SET state=?, reason=?, message=?, observation=?, "
                         "objective=?, objective_text=?, started_at=?, completed_at=?, "
-                        "runner_handle=? WHERE name=?");
+                        "runner_handle=?, artifact=? WHERE name=?");
     StatementReset reset_q(q);
     bind_trial_mutable(q, t, 1);
-    q.bind(10, t.name);
+    q.bind(11, t.name);
     if (q.exec() == 0) throw Error(ErrorCode::kNotFound, "trial " + t.name + " not found");
   });
 }
@@ -508,6 +548,127 @@ std::vector<EventRecord> Store::events(const std::string& experiment, int64_t af
       out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(),
                      q.getColumn(2).getString(), q.getColumn(3).getDouble(),
                      q.getColumn(4).getString(), q.getColumn(5).getString()});
+    return out;
+  });
+}
+
+std::vector<Trial> Store::list_trials_after(const std::string& experiment, int64_t after_sequence,
+                                            int64_t limit) const {
+  return guarded("listing trials of " + experiment, [&] {
+    auto& q = statement(std::string("SELECT ") + kTrialColumns +
+                        " FROM trials WHERE experiment=? AND sequence>? ORDER BY sequence LIMIT ?");
+    StatementReset reset_q(q);
+    q.bind(1, experiment);
+    q.bind(2, static_cast<int64_t>(after_sequence));
+    q.bind(3, static_cast<int64_t>(limit > 0 ? limit : -1));  // SQLite: LIMIT -1 is no limit
+    std::vector<Trial> out;
+    while (q.executeStep()) out.push_back(trial_from_row(q));
+    return out;
+  });
+}
+
+std::optional<Trial> Store::optimal_trial_of(const std::string& experiment, bool maximize) const {
+  return guarded("finding the best trial of " + experiment, [&]() -> std::optional<Trial> {
+    const std::string from = std::string("SELECT ") + kTrialColumns +
+                             " FROM trials WHERE experiment=? AND state IN ('Succeeded', "
+                             "'EarlyStopped') AND objective_text<>'' ";
+    // Katib: a value that is not a number wins (the last such); otherwise the best number, the
+    // earlier trial on a tie.
+    for (const std::string& rest :
+         {std::string("AND objective IS NULL ORDER BY sequence DESC LIMIT 1"),
+          std::string("AND objective IS NOT NULL ORDER BY objective ") +
+              (maximize ? "DESC" : "ASC") + ", sequence LIMIT 1"}) {
+      auto& q = statement(from + rest);
+      StatementReset reset_q(q);
+      q.bind(1, experiment);
+      if (q.executeStep()) return trial_from_row(q);
+    }
+    return std::nullopt;
+  });
+}
+
+std::map<std::string, int64_t> Store::trial_state_counts(const std::string& experiment) const {
+  return guarded("counting trials of " + experiment, [&] {
+    auto& q = statement("SELECT state, COUNT(*) FROM trials WHERE experiment=? GROUP BY state");
+    StatementReset reset_q(q);
+    q.bind(1, experiment);
+    std::map<std::string, int64_t> out;
+    while (q.executeStep()) out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+    return out;
+  });
+}
+
+std::vector<std::pair<int64_t, ObservationPoint>> Store::observations_between(
+    const std::string& experiment, int64_t after_sequence, int64_t through_sequence,
+    const std::string& metric) const {
+  return guarded("reading observations of " + experiment, [&] {
+    // The (experiment, sequence) index picks the trials; the observations' primary key
+    // (trial, metric, step) then gives each trial's points in order.
+    auto& q = statement(
+        "SELECT t.sequence, o.trial, o.metric, o.step, o.value, o.time FROM trials t "
+        "JOIN observations o ON o.trial = t.name WHERE t.experiment=? AND t.sequence>? AND "
+        "t.sequence<=? AND (?='' OR o.metric=?) ORDER BY t.sequence, o.metric, o.step");
+    StatementReset reset_q(q);
+    q.bind(1, experiment);
+    q.bind(2, static_cast<int64_t>(after_sequence));
+    q.bind(3, static_cast<int64_t>(through_sequence));
+    q.bind(4, metric);
+    q.bind(5, metric);
+    std::vector<std::pair<int64_t, ObservationPoint>> out;
+    while (q.executeStep())
+      out.push_back({q.getColumn(0).getInt64(),
+                     {q.getColumn(1).getString(), q.getColumn(2).getString(),
+                      q.getColumn(3).getInt64(), q.getColumn(4).getString(),
+                      q.getColumn(5).getDouble()}});
+    return out;
+  });
+}
+
+std::vector<EventRecord> Store::trial_events(const std::string& experiment,
+                                             const std::string& trial) const {
+  return guarded("reading events of " + trial, [&] {
+    auto& q = statement("SELECT id, experiment, trial, time, type, message FROM events "
+                        "WHERE experiment=? AND trial=? ORDER BY id");
+    StatementReset reset_q(q);
+    q.bind(1, experiment);
+    q.bind(2, trial);
+    std::vector<EventRecord> out;
+    while (q.executeStep())
+      out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(),
+                     q.getColumn(2).getString(), q.getColumn(3).getDouble(),
+                     q.getColumn(4).getString(), q.getColumn(5).getString()});
+    return out;
+  });
+}
+
+bool Store::has_table(const std::string& table) const {
+  return guarded("reading the schema", [&] {
+    auto& q = statement("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?");
+    StatementReset reset_q(q);
+    q.bind(1, table);
+    return q.executeStep();
+  });
+}
+
+std::vector<json> Store::select_rows(const std::string& sql) const {
+  return guarded("reading " + sql, [&] {
+    SQLite::Statement q(*db_, sql);
+    std::vector<json> out;
+    while (q.executeStep()) {
+      json row = json::object();
+      for (int i = 0; i < q.getColumnCount(); ++i) {
+        auto column = q.getColumn(i);
+        if (column.isNull())
+          row[q.getColumnName(i)] = nullptr;
+        else if (column.isInteger())
+          row[q.getColumnName(i)] = column.getInt64();
+        else if (column.isFloat())
+          row[q.getColumnName(i)] = column.getDouble();
+        else
+          row[q.getColumnName(i)] = column.getString();
+      }
+      out.push_back(std::move(row));
+    }
     return out;
   });
 }

@@ -56,9 +56,12 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
   int schema_version() const;
   const std::filesystem::path& path() const { return path_; }
+  // The connection itself, for tables owned by another folder (serving/registry's model
+  // registry). Use transaction() around its writes like any other.
+  SQLite::Database& database() const { return *db_; }
 
   // Runs fn inside one transaction (commit on return, rollback on exception). Nested calls join
   // the outer transaction.
@@ -97,6 +100,31 @@ class Store {
   void add_event(const std::string& experiment, const std::string& trial, const std::string& type,
                  const std::string& message);
   std::vector<EventRecord> events(const std::string& experiment, int64_t after_id = 0) const;
+
+  // Read-only queries for the dashboard's REST API (engine/api/rest_api), incremental by a
+  // trial's sequence so that 50,000 trials load in pages and a live page fetches only the tail.
+  // Trials with sequence > after_sequence, in order, at most `limit` (limit <= 0: all).
+  std::vector<Trial> list_trials_after(const std::string& experiment, int64_t after_sequence,
+                                       int64_t limit) const;
+  // optimal_trial() (engine/controller/experiment_status.hpp) computed by SQLite: the same trial,
+  // without reading every trial.
+  std::optional<Trial> optimal_trial_of(const std::string& experiment, bool maximize) const;
+  // Number of trials per state name ("Succeeded" -> 12), without reading the trials.
+  std::map<std::string, int64_t> trial_state_counts(const std::string& experiment) const;
+  // The points of trials with after_sequence < sequence <= through_sequence, ordered by
+  // (sequence, metric, step), with each trial's sequence; only `metric` unless it is "".
+  std::vector<std::pair<int64_t, ObservationPoint>> observations_between(
+      const std::string& experiment, int64_t after_sequence, int64_t through_sequence,
+      const std::string& metric) const;
+  // The events of one trial, oldest first.
+  std::vector<EventRecord> trial_events(const std::string& experiment,
+                                        const std::string& trial) const;
+  // True when the database has this table (the model registry's tables come with a migration
+  // that older files may lack).
+  bool has_table(const std::string& table) const;
+  // Runs a read-only SELECT and returns each row as a JSON object keyed by column name (for
+  // tables another folder owns, read without knowing their columns: the model registry).
+  std::vector<nlohmann::json> select_rows(const std::string& sql) const;
 
   // Opaque algorithm state
   void put_algorithm_state(const std::string& experiment, const std::string& state);

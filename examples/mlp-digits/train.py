@@ -15,6 +15,7 @@ bench/early_stopping/make_curves.py imports load_data/new_model/train_epoch, so 
 table is exactly what this program prints.
 """
 import argparse
+import json
 import os
 import pickle
 import sys
@@ -118,6 +119,25 @@ def load_checkpoint(directory):
         return pickle.load(f)
 
 
+def save_sextant_mlp(directory, scaler, model, example):
+    """Writes sextant-mlp.json, the network in the format `sextant serve` loads (see README)."""
+    document = {
+        "format": "sextant-mlp",
+        "version": 1,
+        "input": {"name": "pixels", "features": int(scaler.mean_.shape[0])},
+        "standardize": {"mean": scaler.mean_.tolist(), "scale": scaler.scale_.tolist()},
+        "layers": [{"weights": w.tolist(), "bias": b.tolist(), "activation": model.activation}
+                   for w, b in zip(model.coefs_, model.intercepts_)],
+        "classes": [int(c) for c in model.classes_],
+        "example": [float(v) for v in example],
+    }
+    document["layers"][-1]["activation"] = model.out_activation_
+    temporary = os.path.join(directory, "sextant-mlp.json.tmp")
+    with open(temporary, "w") as f:
+        json.dump(document, f)
+    os.replace(temporary, os.path.join(directory, "sextant-mlp.json"))
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lr", type=float, required=True, help="learning_rate_init")
@@ -175,6 +195,9 @@ def main(argv=None):
         # Scaler and network together: the saved model predicts from raw 8x8 pixel values.
         with open(os.path.join(artifact_dir, "model.pkl"), "wb") as f:
             pickle.dump(make_pipeline(load_data()[4], model), f)
+        if hasattr(model, "coefs_"):
+            x_raw, _ = load_digits(return_X_y=True)
+            save_sextant_mlp(artifact_dir, load_data()[4], model, x_raw[0])
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <fstream>
+#include <functional>
 #include <system_error>
 
 #include "engine/error.hpp"
@@ -56,6 +58,19 @@ class Environment {
 bool is_path_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ||
          c == '/';
+}
+
+// Argo Workflow or Tekton PipelineRun: run by the pipeline driver, not as one container.
+bool is_pipeline_kind(const nlohmann::json& object) {
+  if (!object.is_object()) return false;
+  auto api = object.find("apiVersion");
+  auto kind = object.find("kind");
+  if (api == object.end() || kind == object.end() || !api->is_string() || !kind->is_string())
+    return false;
+  const std::string& a = api->get_ref<const std::string&>();
+  const std::string& k = kind->get_ref<const std::string&>();
+  return (k == "Workflow" && a.rfind("argoproj.io/", 0) == 0) ||
+         (k == "PipelineRun" && a.rfind("tekton.dev/", 0) == 0);
 }
 
 bool executable_file(const std::filesystem::path& p) {
@@ -157,10 +172,18 @@ LaunchPlan plan_launch(const engine::TrialLaunch& launch, const LocalRunnerOptio
   }
 
   nlohmann::json object = render_trial_object(spec, launch.trial, launch.assignment);
-  PrimaryContainer container =
-      primary_container(object, spec.trial_template.primary_container_name);
-  plan.notes = std::move(container.notes);
-  plan.deadline_seconds = container.active_deadline_seconds;
+  const bool pipeline = is_pipeline_kind(object);
+  if (pipeline && options.pipeline_driver.empty())
+    throw Error(ErrorCode::kInvalidArgument,
+                object.value("kind", std::string()) +
+                    " trials need the pipeline driver, which this runner was not given",
+                "spec.trialTemplate.trialSpec");
+  PrimaryContainer container;
+  if (!pipeline) {
+    container = primary_container(object, spec.trial_template.primary_container_name);
+    plan.notes = std::move(container.notes);
+    plan.deadline_seconds = container.active_deadline_seconds;
+  }
 
   std::vector<std::string> names = spec.objective.all_metric_names();
   std::erase(names, std::string());
@@ -247,7 +270,35 @@ LaunchPlan plan_launch(const engine::TrialLaunch& launch, const LocalRunnerOptio
                            " does not exist on this host; running in " + code_dir.string());
   }
 
-  for (auto& arg : container.command) plan.spawn.argv.push_back(localize(arg));
+  if (pipeline) {
+    // Every string of the document, since any step may name the container paths.
+    std::function<void(nlohmann::json&)> localize_all = [&](nlohmann::json& node) {
+      if (node.is_string())
+        node = localize(node.get<std::string>());
+      else if (node.is_structured())
+        for (auto& child : node) localize_all(child);
+    };
+    localize_all(object);
+    std::filesystem::path file = launch.trial_dir / "pipeline.json";
+    {
+      std::ofstream out(file, std::ios::trunc);
+      out << object.dump(2) << '\n';
+      if (!out)
+        throw Error(ErrorCode::kUnavailable, "cannot write the pipeline to " + file.string());
+    }
+    plan.spawn.argv = options.pipeline_driver;
+    plan.spawn.argv.push_back(file.string());
+    plan.spawn.argv.push_back("--primary-container");
+    plan.spawn.argv.push_back(spec.trial_template.primary_container_name);
+    for (const auto& [key, value] : spec.trial_template.primary_pod_labels) {
+      plan.spawn.argv.push_back("--primary-label");
+      plan.spawn.argv.push_back(key + "=" + value);
+    }
+    plan.spawn.argv.push_back("--code-dir");
+    plan.spawn.argv.push_back(code_dir.string());
+  } else {
+    for (auto& arg : container.command) plan.spawn.argv.push_back(localize(arg));
+  }
   plan.spawn.exec_path = resolve_program(plan.spawn.argv.front(), code_dir, env);
   plan.spawn.env = env.entries();
   return plan;

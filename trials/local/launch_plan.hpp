@@ -26,6 +26,10 @@ struct LocalRunnerOptions {
   std::chrono::milliseconds kill_grace{5000};
   // How often a File collector's metrics file is checked for new lines while the trial runs.
   std::chrono::milliseconds file_poll_interval{50};
+  // The command that runs a pipeline trial (an Argo Workflow or a Tekton PipelineRun) as one
+  // process: its argv prefix, e.g. {"/usr/bin/sextant", "pipeline-run"}. Empty: such trials
+  // fail to start with a StartError that says so.
+  std::vector<std::string> pipeline_driver;
 };
 
 // Everything the runner needs to spawn one trial and collect its metrics.
@@ -67,6 +71,11 @@ class ParserCache {
 //   occurrence of the container path in the arguments and env values is rewritten to the
 //   local one, so `--log-path=/katib/mnist.log` works unchanged. An occurrence counts only as
 //   a whole path (not inside /x/katib/mnist.log or /katib/mnist.log2).
+// - a pipeline (Argo Workflow argoproj.io/*, Tekton PipelineRun tekton.dev/*) runs as one
+//   process, options.pipeline_driver + [<trial_dir>/pipeline.json, --primary-container NAME,
+//   --primary-label K=V..., --code-dir DIR], with the environment above and no time limit of
+//   its own (the driver enforces the pipeline's); the rendered object is written to
+//   pipeline.json after the metrics and checkpoint path rewrites, applied to every string in it.
 // Throws sextant::Error for anything that stops the trial from starting (bad template, no
 // command, collector kind without a local implementation); the runner reports it as a
 // StartError.

@@ -1,0 +1,274 @@
+// `sextant run --backend kubernetes` against the loopback fake API server (TLS, bearer token),
+// whose Job kubelet runs each trial's container as a local process: whole experiments, and the
+// failure cases (403, 409 adopt, 410 on watch, image pull errors, the API server going away, an
+// engine killed mid-run).
+#include <signal.h>
+
+#include <thread>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "engine/controller/trial_names.hpp"
+#include "tests/e2e/run_support.hpp"
+#include "tests/support/fake_kube/fake_kube_api.hpp"
+
+namespace sextant::testing {
+namespace {
+
+using nlohmann::json;
+
+struct Cluster {
+  TempDir dir;
+  FakeKubeApi api;
+  std::filesystem::path kubeconfig;
+
+  Cluster() : api(options(dir)) { kubeconfig = api.write_kubeconfig(dir / "kubeconfig", "hpo"); }
+
+  static FakeKubeOptions options(const TempDir& dir) {
+    FakeKubeOptions o;
+    o.work_dir = dir.path();
+    return o;
+  }
+
+  std::vector<std::string> engine_argv(const std::string& spec_file) const {
+    auto args = run_args(spec_file);
+    args.insert(args.begin(), sextant_binary());
+    return args;
+  }
+
+  std::vector<std::string> run_args(const std::string& spec_file) const {
+    return {"--db", (dir / "k8s.db").string(), "run", "-f", spec_file, "--progress", "lines",
+            "--grace", "1", "--backend", "kubernetes", "--kubeconfig", kubeconfig.string()};
+  }
+
+  json get(const std::string& what, const std::string& name) const {
+    auto r = run_sextant({"--db", (dir / "k8s.db").string(), "get", what, name, "-o", "json"});
+    REQUIRE(r.exit_code == 0);
+    return json::parse(r.out);
+  }
+
+  size_t count(const std::string& method, const std::string& path_part) const {
+    size_t n = 0;
+    for (const auto& r : api.requests())
+      if (r.method == method && r.path.find(path_part) != std::string::npos) ++n;
+    return n;
+  }
+};
+
+SpecOptions job_spec(const std::string& name, int trials) {
+  SpecOptions options;
+  options.name = name;
+  options.max_trials = trials;
+  options.parallel = std::min(2, trials);
+  // The container prints its metric: the StdOut collector reads it from the pod's log.
+  options.command = {"/bin/sh", "-c", "echo starting; echo loss=${trialParameters.x}"};
+  return options;
+}
+
+std::string with_namespace(std::string spec, const std::string& ns) {
+  auto at = spec.find("metadata:\n");
+  return spec.insert(at + 10, "  namespace: " + ns + "\n");
+}
+
+// A Job as someone (or a previous engine) created it: `labels` on it and on its pod template.
+json existing_job(const std::string& name, const json& labels, const json& command) {
+  json job = json::parse(R"({"apiVersion": "batch/v1", "kind": "Job",
+    "metadata": {"namespace": "hpo"},
+    "spec": {"template": {"metadata": {},
+      "spec": {"restartPolicy": "Never", "containers": [{"name": "main", "image": "x"}]}}}})");
+  job["metadata"]["name"] = name;
+  job["metadata"]["labels"] = labels;
+  job["spec"]["template"]["metadata"]["labels"] = labels;
+  job["spec"]["template"]["spec"]["containers"][0]["command"] = command;
+  return job;
+}
+
+double objective(const json& trial) {
+  for (const auto& m : trial["status"]["observation"]["metrics"])
+    if (m["name"] == "loss") return std::stod(m["latest"].get<std::string>());
+  return -1;
+}
+
+double assigned(const json& trial) {
+  return std::stod(trial["spec"]["parameterAssignments"][0]["value"].get<std::string>());
+}
+
+}  // namespace
+
+TEST_CASE("kubernetes backend: an experiment runs as labelled Jobs that are deleted after",
+          "[e2e]") {
+  Cluster cluster;
+  auto spec = cluster.dir.write("k.yaml", with_namespace(build_spec(job_spec("k8s-jobs", 4)), "hpo"));
+  auto run = run_sextant(cluster.run_args(spec));
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  auto trials = cluster.get("trials", "k8s-jobs");
+  REQUIRE(trials.size() == 4);
+  for (const auto& t : trials) {
+    CHECK(last_state(t) == "Succeeded");
+    CHECK(objective(t) == Approx(assigned(t)));
+  }
+  // Created once each, in the spec's namespace, with Katib's labels; deleted in the background.
+  auto creates = cluster.api.requests();
+  size_t posts = 0, deletes = 0;
+  for (const auto& r : creates) {
+    if (r.method == "POST" && r.path == "/apis/batch/v1/namespaces/hpo/jobs") {
+      ++posts;
+      json body = json::parse(r.body);
+      CHECK(body["metadata"]["labels"]["katib.kubeflow.org/experiment"] == "k8s-jobs");
+      CHECK(body["metadata"]["labels"]["katib.kubeflow.org/trial"] == body["metadata"]["name"]);
+      CHECK(body["spec"]["template"]["metadata"]["labels"]["katib.kubeflow.org/trial"] ==
+            body["metadata"]["name"]);
+      CHECK(r.headers.at("authorization") == "Bearer " + cluster.api.token());
+    }
+    if (r.method == "DELETE" && r.path.rfind("/apis/batch/v1/namespaces/hpo/jobs/", 0) == 0) {
+      ++deletes;
+      bool background = r.body.find("Background") != std::string::npos ||
+                        r.query.find("propagationPolicy=Background") != std::string::npos;
+      CHECK(background);
+    }
+  }
+  CHECK(posts == 4);
+  CHECK(deletes == 4);
+  CHECK(cluster.api.objects("batch/v1", "Job", "hpo").empty());
+  CHECK(cluster.api.objects("v1", "Pod", "hpo").empty());  // Background took the pods too
+  // sextant logs shows the pod's log.
+  auto logs = run_sextant({"--db", (cluster.dir / "k8s.db").string(), "logs",
+                           trials[0]["metadata"]["name"].get<std::string>()});
+  CHECK(logs.out.find("starting") != std::string::npos);
+}
+
+TEST_CASE("kubernetes backend: retain keeps the finished Jobs", "[e2e]") {
+  Cluster cluster;
+  std::string spec = with_namespace(build_spec(job_spec("k8s-retain", 2)), "hpo");
+  spec.insert(spec.find("    primaryContainerName"), "    retain: true\n");
+  auto run = run_sextant(cluster.run_args(cluster.dir.write("r.yaml", spec)));
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  auto jobs = cluster.api.objects("batch/v1", "Job", "hpo");
+  CHECK(jobs.size() == 2);
+  CHECK(cluster.count("DELETE", "/jobs/") == 0);
+}
+
+TEST_CASE("kubernetes backend: a Job stuck pulling its image fails with the kubelet's reason",
+          "[e2e]") {
+  Cluster cluster;
+  SpecOptions options = job_spec("k8s-pull", 1);
+  options.max_failed = 0;
+  std::string spec = with_namespace(build_spec(options), "hpo");
+  spec.replace(spec.find("image: local"), 12, "image: registry.example/does-not-exist:1");
+  auto run = run_sextant(cluster.run_args(cluster.dir.write("p.yaml", spec)));
+  CHECK(run.exit_code == 5);
+  auto trials = cluster.get("trials", "k8s-pull");
+  REQUIRE(trials.size() == 1);
+  const json& last = trials[0]["status"]["conditions"].back();
+  CHECK(last["type"] == "Failed");
+  CHECK(last["message"].get<std::string>().rfind("ImagePullBackOff: ", 0) == 0);
+  CHECK(last["message"].get<std::string>().find("does-not-exist") != std::string::npos);
+  CHECK(cluster.api.objects("batch/v1", "Job", "hpo").empty());  // cleaned up
+}
+
+TEST_CASE("kubernetes backend: 403 and a foreign object of the same name fail to start clearly",
+          "[e2e]") {
+  Cluster cluster;
+  SECTION("forbidden") {
+    cluster.api.forbid("create", "jobs", "hpo");
+    SpecOptions options = job_spec("k8s-403", 1);
+    options.max_failed = 0;
+    auto run = run_sextant(cluster.run_args(
+        cluster.dir.write("f.yaml", with_namespace(build_spec(options), "hpo"))));
+    CHECK(run.exit_code == 5);
+    auto trials = cluster.get("trials", "k8s-403");
+    const json& last = trials[0]["status"]["conditions"].back();
+    CHECK(last["message"].get<std::string>().rfind("StartError: ", 0) == 0);
+    CHECK(last["message"].get<std::string>().find("403") != std::string::npos);
+    CHECK(last["message"].get<std::string>().find("forbidden") != std::string::npos);
+  }
+  SECTION("a Job of that name that is not the trial's") {
+    std::string first = engine::trial_name("k8s-409", 1);
+    cluster.api.create_object(existing_job(first, json::object(), {"/bin/sleep", "30"}));
+    SpecOptions options = job_spec("k8s-409", 1);
+    options.max_failed = 0;
+    auto run = run_sextant(cluster.run_args(
+        cluster.dir.write("c.yaml", with_namespace(build_spec(options), "hpo"))));
+    CHECK(run.exit_code == 5);
+    auto trials = cluster.get("trials", "k8s-409");
+    const json& last = trials[0]["status"]["conditions"].back();
+    CHECK(last["message"].get<std::string>().rfind("StartError: ", 0) == 0);
+    CHECK(last["message"].get<std::string>().find("not created for this trial") !=
+          std::string::npos);
+    CHECK(cluster.api.objects("batch/v1", "Job", "hpo").size() == 1);  // left alone
+  }
+}
+
+TEST_CASE("kubernetes backend: a Job that already exists for the trial is adopted (409)",
+          "[e2e]") {
+  Cluster cluster;
+  std::string first = engine::trial_name("k8s-adopt", 1);
+  cluster.api.create_object(existing_job(
+      first, {{"katib.kubeflow.org/experiment", "k8s-adopt"}, {"katib.kubeflow.org/trial", first}},
+      {"/bin/sh", "-c", "sleep 1; echo loss=0.125"}));
+  auto run = run_sextant(cluster.run_args(
+      cluster.dir.write("a.yaml", with_namespace(build_spec(job_spec("k8s-adopt", 1)), "hpo"))));
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  auto trials = cluster.get("trials", "k8s-adopt");
+  REQUIRE(trials.size() == 1);
+  CHECK(last_state(trials[0]) == "Succeeded");
+  CHECK(objective(trials[0]) == Approx(0.125));  // the existing Job's value, not a new run's
+}
+
+TEST_CASE("kubernetes backend: the API server going away and compacting its history loses nothing",
+          "[e2e]") {
+  Cluster cluster;
+  SpecOptions options = job_spec("k8s-outage", 4);
+  options.command = {"/bin/sh", "-c", "sleep 2; echo loss=${trialParameters.x}"};
+  auto spec = cluster.dir.write("o.yaml", with_namespace(build_spec(options), "hpo"));
+  Process engine(cluster.engine_argv(spec));
+  // Wait until the first Jobs exist, then take the API server away while they run, forget the
+  // watch history (the engine's resumed watches get 410 and must list again), and come back.
+  for (int i = 0; i < 100 && cluster.api.objects("batch/v1", "Job", "hpo").size() < 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  cluster.api.stop_listening();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  cluster.api.compact(cluster.api.resource_version() + 1);
+  cluster.api.start_listening();
+  auto result = engine.wait(std::chrono::seconds(120));
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  auto trials = cluster.get("trials", "k8s-outage");
+  REQUIRE(trials.size() == 4);
+  for (const auto& t : trials) {
+    CHECK(last_state(t) == "Succeeded");
+    CHECK(objective(t) == Approx(assigned(t)));
+  }
+  CHECK(cluster.count("POST", "/namespaces/hpo/jobs") == 4);  // none created twice
+}
+
+TEST_CASE("kubernetes backend: a killed engine adopts its running Jobs on restart", "[e2e]") {
+  Cluster cluster;
+  SpecOptions options = job_spec("k8s-restart", 2);
+  options.command = {"/bin/sh", "-c", "sleep 3; echo loss=${trialParameters.x}"};
+  auto spec = cluster.dir.write("s.yaml", with_namespace(build_spec(options), "hpo"));
+  {
+    Process engine(cluster.engine_argv(spec));
+    for (int i = 0; i < 100 && cluster.api.objects("batch/v1", "Job", "hpo").size() < 2; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    REQUIRE(cluster.api.objects("batch/v1", "Job", "hpo").size() == 2);
+    engine.signal(SIGKILL);
+    engine.wait(std::chrono::seconds(10));
+  }
+  auto again = run_sextant(cluster.run_args(spec));
+  INFO(again.err);
+  REQUIRE(again.exit_code == 0);
+  auto trials = cluster.get("trials", "k8s-restart");
+  REQUIRE(trials.size() == 2);
+  for (const auto& t : trials) CHECK(last_state(t) == "Succeeded");
+  CHECK(cluster.count("POST", "/namespaces/hpo/jobs") == 2);  // adopted, not run again
+  auto events = run_sextant(
+      {"--db", (cluster.dir / "k8s.db").string(), "get", "events", "k8s-restart", "-o", "json"});
+  CHECK(events.out.find("TrialAdopted") != std::string::npos);
+}
+
+}  // namespace sextant::testing

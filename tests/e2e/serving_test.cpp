@@ -1,0 +1,165 @@
+// The serving loop with the real binary: tune the XGBoost example, `sextant serve`, promote the
+// best trial over HTTP, infer, refuse a corrupt artifact, promote again, roll back.
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+#include "engine/api/http_server.hpp"
+#include "serving/http/http_client.hpp"
+#include "tests/e2e/run_support.hpp"
+
+using namespace sextant::testing;
+using nlohmann::json;
+
+namespace {
+
+uint16_t free_port() {
+  sextant::engine::HttpServer probe("127.0.0.1", 0, [](const sextant::engine::HttpRequest&) {
+    return sextant::engine::HttpResponse{};
+  });
+  auto port = probe.port();
+  probe.stop();
+  return port;
+}
+
+std::string served_version(sextant::serving::HttpConnection& c, const std::string& model) {
+  auto r = c.request("GET", "/v2/models/" + model);
+  return r.status == 200 ? json::parse(r.body)["versions"][0].get<std::string>() : "";
+}
+
+}  // namespace
+
+TEST_CASE("serving e2e: tune, serve, promote, infer, refuse a corrupt model, roll back") {
+  TempDir dir;
+  auto example = std::filesystem::path(SEXTANT_SOURCE_DIR) / "examples" / "xgboost-breast-cancer";
+  std::string spec = read_text(example / "xgb-breast-cancer.yaml");
+  for (auto [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"maxTrialCount: 12", "maxTrialCount: 3"},
+           {"parallelTrialCount: 2", "parallelTrialCount: 3"},
+           {"- train_xgb.py", "- " + (example / "train_xgb.py").string()}}) {
+    auto at = spec.find(from);
+    REQUIRE(at != std::string::npos);
+    spec.replace(at, from.size(), to);
+  }
+  auto db = (dir / "e2e.db").string();
+  auto run =
+      run_sextant({"--db", db, "run", "-f", dir.write("xgb.yaml", spec), "--progress", "none"});
+  REQUIRE(run.exit_code == 0);
+  auto trials = json::parse(
+      run_sextant({"--db", db, "get", "trials", "xgb-breast-cancer", "-o", "json"}).out);
+  REQUIRE(trials.size() == 3);
+
+  // Nothing promoted yet: the server starts empty.
+  auto port = free_port();
+  std::string url = "http://127.0.0.1:" + std::to_string(port);
+  Process serve(
+      {sextant_binary(), "--db", db, "serve", "--listen", "127.0.0.1:" + std::to_string(port)});
+  sextant::serving::HttpConnection client(sextant::serving::parse_http_url(url),
+                                          std::chrono::seconds(5));
+  bool up = false;
+  for (int i = 0; i < 100 && !up; ++i) {
+    try {
+      up = client.request("GET", "/v2/health/ready").status == 200;
+    } catch (const sextant::Error&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  REQUIRE(up);
+  CHECK(client.request("GET", "/v2/models/cancer").status == 404);
+
+  auto dry = run_sextant({"--db", db, "promote", "xgb-breast-cancer", "--model", "cancer",
+                          "--server", url, "--dry-run"});
+  CHECK(dry.exit_code == 0);
+  CHECK_THAT(dry.out,
+             Catch::Contains("1. copy ") && Catch::Contains("/v2/repository/models/cancer/load"));
+  CHECK(json::parse(run_sextant({"--db", db, "models", "list", "-o", "json"}).out).empty());
+  CHECK(client.request("GET", "/v2/models/cancer").status == 404);
+
+  auto promoted = run_sextant(
+      {"--db", db, "promote", "xgb-breast-cancer", "--model", "cancer", "--server", url});
+  INFO(promoted.err);
+  REQUIRE(promoted.exit_code == 0);
+  CHECK(served_version(client, "cancer") == "1");
+  auto request = read_text(std::filesystem::path(SEXTANT_SOURCE_DIR) /
+                           "examples/xgboost-breast-cancer/request.json");
+  auto answer = client.request("POST", "/v2/models/cancer/infer", request);
+  REQUIRE(answer.status == 200);
+  auto body = json::parse(answer.body);
+  CHECK(body["outputs"][1]["data"] == json({"malignant", "benign"}));
+
+  // The best trial is version 1; break another trial's model and try to promote it.
+  auto models = json::parse(run_sextant({"--db", db, "models", "get", "cancer", "-o", "json"}).out);
+  std::string best = models["versions"][0]["trial"];
+  std::vector<std::string> others;
+  for (const auto& t : trials)
+    if (t["metadata"]["name"] != best) others.push_back(t["metadata"]["name"]);
+  REQUIRE(others.size() == 2);
+  auto broken = dir / "e2e-runs" / "xgb-breast-cancer" / others[0] / "artifacts" / "model.ubj";
+  REQUIRE(std::filesystem::exists(broken));
+  std::ofstream(broken, std::ios::trunc) << "corrupt";
+  auto refused = run_sextant({"--db", db, "promote", "xgb-breast-cancer", "--model", "cancer",
+                              "--trial", others[0], "--server", url});
+  CHECK(refused.exit_code == 2);
+  CHECK_THAT(refused.err, Catch::Contains("refused version 2 of cancer") &&
+                              Catch::Contains("the registry is unchanged"));
+  CHECK(served_version(client, "cancer") == "1");
+  models = json::parse(run_sextant({"--db", db, "models", "get", "cancer", "-o", "json"}).out);
+  CHECK(models["versions"].size() == 1);
+  CHECK(models["promotions"].back()["result"] == "failed");
+
+  // A good second version, then back to the first.
+  REQUIRE(run_sextant({"--db", db, "promote", "xgb-breast-cancer", "--model", "cancer", "--trial",
+                       others[1], "--server", url})
+              .exit_code == 0);
+  CHECK(served_version(client, "cancer") == "2");
+  auto list = json::parse(run_sextant({"--db", db, "models", "list", "-o", "json"}).out);
+  CHECK(list[0]["production"]["version"] == 2);
+  auto back = run_sextant({"--db", db, "rollback", "cancer", "--server", url});
+  INFO(back.err);
+  REQUIRE(back.exit_code == 0);
+  CHECK(served_version(client, "cancer") == "1");
+  models = json::parse(run_sextant({"--db", db, "models", "get", "cancer", "-o", "json"}).out);
+  CHECK(models["versions"][0]["stage"] == "archived");    // version 2
+  CHECK(models["versions"][1]["stage"] == "production");  // version 1
+  auto table = run_sextant({"--db", db, "models", "get", "cancer"});
+  CHECK_THAT(table.out, Catch::Contains("VERSION") && Catch::Contains("production"));
+
+  // An unreachable server: a clear error, and the registry stays as it was.
+  auto nowhere = "http://127.0.0.1:" + std::to_string(free_port());
+  auto unreachable = run_sextant(
+      {"--db", db, "promote", "xgb-breast-cancer", "--model", "cancer", "--server", nowhere});
+  CHECK(unreachable.exit_code == 1);
+  CHECK_THAT(unreachable.err, Catch::Contains("cannot reach " + nowhere));
+  models = json::parse(run_sextant({"--db", db, "models", "get", "cancer", "-o", "json"}).out);
+  CHECK(models["versions"].size() == 2);
+  CHECK(models["versions"][1]["stage"] == "production");
+
+  // A restarted server loads the production version from the registry by itself.
+  serve.signal(SIGTERM);
+  auto stopped = serve.wait(std::chrono::seconds(10));
+  CHECK(stopped.exit_code == 0);
+  Process again(
+      {sextant_binary(), "--db", db, "serve", "--listen", "127.0.0.1:" + std::to_string(port)});
+  sextant::serving::HttpConnection fresh(sextant::serving::parse_http_url(url),
+                                         std::chrono::seconds(5));
+  std::string version;
+  for (int i = 0; i < 100 && version.empty(); ++i) {
+    try {
+      version = served_version(fresh, "cancer");
+    } catch (const sextant::Error&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  CHECK(version == "1");
+  again.signal(SIGTERM);
+  CHECK(again.wait(std::chrono::seconds(10)).exit_code == 0);
+}
+
+TEST_CASE("serving e2e: unknown experiments and models exit 3") {
+  TempDir dir;
+  auto db = (dir / "dry.db").string();
+  auto missing = run_sextant({"--db", db, "promote", "nope"});
+  CHECK(missing.exit_code == 3);
+  CHECK_THAT(missing.err, Catch::Contains("no database at"));
+  REQUIRE(run_sextant({"--db", db, "models", "list"}).exit_code == 3);
+}
