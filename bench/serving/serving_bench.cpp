@@ -185,7 +185,8 @@ int main(int argc, char** argv) {
       "%d requests per setting; latency = client send to whole answer read (request body "
       "prebuilt),\n"
       "in microseconds; direct = the model's predict() in this process; overhead = http x1 p50\n"
-      "minus direct p50 (parse, validate, route, serialize, loopback TCP, client).\n\n",
+      "minus direct p50 (handler: route, parse, validate, serialize in-process; http adds Beast,\n"
+      "loopback TCP and the client).\n\n",
       requests);
   std::printf("%-16s %-10s %9s %9s %10s %7s %10s\n", "model", "path", "p50 us", "p99 us", "req/s",
               "failed", "overhead");
@@ -205,6 +206,27 @@ int main(int argc, char** argv) {
                 bench::format("%.1f", bench::quantile(d.us, 0.99)).c_str(),
                 bench::format("%.0f", requests / d.seconds).c_str(), d.failures, "");
     auto body = request_body(m.input, m.features);
+    {
+      // The handler alone (route, parse, validate, predict, serialize), without HTTP or TCP.
+      engine::HttpRequest request;
+      request.method = "POST";
+      request.target = "/v2/models/" + m.name + "/infer";
+      request.body = body;
+      std::vector<double> us;
+      int failures = 0;
+      auto start = Clock::now();
+      for (int i = 0; i < requests; ++i) {
+        auto t0 = Clock::now();
+        if (service.handle(request).status != 200) ++failures;
+        us.push_back(micros(Clock::now() - t0));
+      }
+      double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      std::printf("%-16s %-10s %9s %9s %10s %7d %10s\n", "", "handler",
+                  bench::format("%.1f", bench::median(us)).c_str(),
+                  bench::format("%.1f", bench::quantile(us, 0.99)).c_str(),
+                  bench::format("%.0f", requests / seconds).c_str(), failures,
+                  (bench::format("%.1f", bench::median(us) - direct_p50) + " us").c_str());
+    }
     for (int connections : {1, 16}) {
       auto h = over_http(url, "/v2/models/" + m.name + "/infer", body, connections,
                          std::max(1, requests / connections));

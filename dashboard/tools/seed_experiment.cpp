@@ -2,13 +2,13 @@
 // learning curves, early-stopped, failed and running trials, and events): the browser tests'
 // fixture and the bench's 50,000-trial database. Prints what it wrote as JSON on stdout.
 #include <cmath>
-#include <fstream>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <random>
 
-#include <CLI/CLI.hpp>
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "algorithms/builtin.hpp"
@@ -92,10 +92,11 @@ int register_model(const std::string& db, const std::string& model, const std::s
     int version = 0;
     for (const auto* t : {&first.front(), &*best}) {
       ++version;
-      SQLite::Statement v(raw,
-                          "INSERT INTO model_versions (model, version, experiment, trial, artifact, "
-                          "format, metrics, stage, target, created_at, updated_at) "
-                          "VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+      SQLite::Statement v(
+          raw,
+          "INSERT INTO model_versions (model, version, experiment, trial, artifact, "
+          "format, metrics, stage, target, created_at, updated_at) "
+          "VALUES (?,?,?,?,?,?,?,?,?,?,?)");
       v.bind(1, model);
       v.bind(2, version);
       v.bind(3, experiment);
@@ -257,9 +258,12 @@ int main(int argc, char** argv) {
     });
     int versions = model.empty() ? 0 : register_model(db, model, name, *store);
     json summary = {{"db", db},
-                    {"modelVersions", versions},           {"experiment", name},
-                    {"trials", trials},   {"states", counts},
-                    {"plotted", plotted}, {"stoppedWithObjective", stopped_with_objective},
+                    {"modelVersions", versions},
+                    {"experiment", name},
+                    {"trials", trials},
+                    {"states", counts},
+                    {"plotted", plotted},
+                    {"stoppedWithObjective", stopped_with_objective},
                     {"steps", steps}};
     std::cout << summary.dump() << '\n';
     return 0;

@@ -8,6 +8,7 @@
 
 #include "engine/analysis/ped_anova.hpp"
 #include "engine/api/dashboard_json.hpp"
+#include "engine/api/json_text.hpp"
 #include "engine/controller/experiment_status.hpp"
 #include "engine/controller/metrics_summary.hpp"
 #include "engine/error.hpp"
@@ -19,13 +20,70 @@ namespace sextant::engine {
 
 using nlohmann::json;
 
-struct RestApi::Loaded {
+class RestApi::Lease {
+ public:
+  explicit Lease(const RestApi& api) : api_(api) {
+    std::unique_lock lock(api_.mutex_);
+    api_.available_.wait(lock, [&] { return !api_.free_.empty(); });
+    store_ = api_.free_.back();
+    api_.free_.pop_back();
+  }
+  ~Lease() {
+    {
+      std::lock_guard lock(api_.mutex_);
+      api_.free_.push_back(store_);
+    }
+    api_.available_.notify_one();
+  }
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  Store* operator->() const { return store_; }
+  Store& operator*() const { return *store_; }
+
+ private:
+  const RestApi& api_;
+  Store* store_ = nullptr;
+};
+
+namespace {
+
+struct Loaded {
   ExperimentRecord record;
   ExperimentSpec spec;
   ExperimentStatus status;
 };
 
-namespace {
+Loaded load_experiment(const Store& store, const std::string& name) {
+  auto record = store.find_experiment(name);
+  if (!record)
+    throw Error(ErrorCode::kNotFound,
+                "experiment \"" + name + "\" not found in " + store.path().string());
+  return {*record, spec_from_document(record->spec, record->source_file, record->code_dir),
+          ExperimentStatus::from_json(record->status)};
+}
+
+Trial load_trial(const Store& store, const std::string& name) {
+  auto trial = store.find_trial(name);
+  if (!trial)
+    throw Error(ErrorCode::kNotFound,
+                "trial \"" + name + "\" not found in " + store.path().string());
+  return *trial;
+}
+
+// The values of an assignment (stored JSON) in the order of `names`, "" where missing.
+std::vector<std::string> assignment_values(const std::string& assignment_json,
+                                           const std::vector<std::string>& names) {
+  std::vector<std::string> values(names.size());
+  auto parsed = json::parse(assignment_json, nullptr, false);
+  if (!parsed.is_array()) return values;
+  for (const auto& p : parsed) {
+    if (!p.is_object()) continue;
+    auto name = p.value("name", "");
+    for (size_t i = 0; i < names.size(); ++i)
+      if (names[i] == name) values[i] = p.value("value", "");
+  }
+  return values;
+}
 
 // Query string values, percent-decoded ('+' is a space, as forms send it).
 std::map<std::string, std::string> parse_query(const std::string& query) {
@@ -64,6 +122,13 @@ std::string query_text(const std::map<std::string, std::string>& q, const std::s
   return it == q.end() ? "" : it->second;
 }
 
+HttpResponse text_response(std::string json_text) {
+  HttpResponse r;
+  r.body = std::move(json_text);
+  r.headers["Cache-Control"] = "no-store";
+  return r;
+}
+
 HttpResponse json_response(const json& body) {
   HttpResponse r;
   r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -77,34 +142,42 @@ std::vector<std::string> parameter_names(const ExperimentSpec& spec) {
   return names;
 }
 
-// Points grouped per (trial, metric), in the order the store returns them.
-json series_json(const std::vector<std::pair<int64_t, ObservationPoint>>& points) {
-  json series = json::array();
-  const ObservationPoint* current = nullptr;
-  json steps, values;
-  int64_t seq = 0;
-  auto flush = [&] {
-    if (!current) return;
-    series.push_back({{"trial", current->trial},
-                      {"seq", seq},
-                      {"metric", current->metric},
-                      {"steps", std::move(steps)},
-                      {"values", std::move(values)}});
-  };
-  for (const auto& [sequence, p] : points) {
-    if (!current || p.trial != current->trial || p.metric != current->metric) {
-      flush();
-      current = &p;
-      seq = sequence;
-      steps = json::array();
-      values = json::array();
+// Points grouped per (trial, metric) as JSON text: the series array's elements.
+class SeriesWriter {
+ public:
+  explicit SeriesWriter(std::string& out) : out_(out) {}
+  void add(const Store::ObservationRow& row) {
+    if (!open_ || row.sequence != sequence_ || row.metric != metric_) {
+      close();
+      out_ += first_ ? "{\"trial\":" : ",{\"trial\":";
+      first_ = false;
+      append_json_string(out_, row.trial);
+      out_ += ",\"seq\":";
+      append_json_number(out_, row.sequence);
+      out_ += ",\"metric\":";
+      append_json_string(out_, row.metric);
+      sequence_ = row.sequence;
+      metric_.assign(row.metric);
+      steps_.clear();
+      values_.clear();
+      open_ = true;
     }
-    steps.push_back(p.step);
-    values.push_back(numeric_or_null(p.value));
+    if (!steps_.empty()) steps_ += ',', values_ += ',';
+    append_json_number(steps_, row.step);
+    append_json_number_or_null(values_, row.value);
   }
-  flush();
-  return series;
-}
+  void close() {
+    if (!open_) return;
+    out_ += ",\"steps\":[" + steps_ + "],\"values\":[" + values_ + "]}";
+    open_ = false;
+  }
+
+ private:
+  std::string& out_;
+  bool open_ = false, first_ = true;
+  int64_t sequence_ = 0;
+  std::string metric_, steps_, values_;
+};
 
 json events_json(const std::vector<EventRecord>& events) {
   json out = json::array();
@@ -132,46 +205,34 @@ std::vector<std::string> split_list(const std::string& text) {
 }  // namespace
 
 RestApi::RestApi(const std::filesystem::path& db_path, TrialObjectRenderer renderer)
-    : store_(Store::open(db_path, Store::Mode::kReadOnly)), renderer_(std::move(renderer)) {}
+    : renderer_(std::move(renderer)) {
+  for (size_t i = 0; i < kConnections; ++i) {
+    stores_.push_back(Store::open(db_path, Store::Mode::kReadOnly));
+    free_.push_back(stores_.back().get());
+  }
+}
 
 RestApi::~RestApi() = default;
 
-RestApi::Loaded RestApi::load_experiment(const std::string& name) const {
-  auto record = store_->find_experiment(name);
-  if (!record)
-    throw Error(ErrorCode::kNotFound,
-                "experiment \"" + name + "\" not found in " + store_->path().string());
-  return {*record, spec_from_document(record->spec, record->source_file, record->code_dir),
-          ExperimentStatus::from_json(record->status)};
-}
-
-Trial RestApi::load_trial(const std::string& name) const {
-  auto trial = store_->find_trial(name);
-  if (!trial)
-    throw Error(ErrorCode::kNotFound,
-                "trial \"" + name + "\" not found in " + store_->path().string());
-  return *trial;
-}
-
 json RestApi::experiments() const {
-  std::lock_guard lock(mutex_);
+  Lease store(*this);
   json list = json::array();
-  for (const auto& record : store_->list_experiments()) {
-    auto l = load_experiment(record.name);
+  for (const auto& record : store->list_experiments()) {
+    auto l = load_experiment(*store, record.name);
     list.push_back(experiment_summary_json(
         l.spec, l.status, record.created_at, record.updated_at,
-        store_->trial_state_counts(record.name),
-        store_->optimal_trial_of(record.name, l.spec.objective.type == ObjectiveType::kMaximize)));
+        store->trial_state_counts(record.name),
+        store->optimal_trial_of(record.name, l.spec.objective.type == ObjectiveType::kMaximize)));
   }
   return {{"experiments", std::move(list)}};
 }
 
 json RestApi::experiment(const std::string& name) const {
-  std::lock_guard lock(mutex_);
-  auto l = load_experiment(name);
+  Lease store(*this);
+  auto l = load_experiment(*store, name);
   json out = experiment_summary_json(
-      l.spec, l.status, l.record.created_at, l.record.updated_at, store_->trial_state_counts(name),
-      store_->optimal_trial_of(name, l.spec.objective.type == ObjectiveType::kMaximize));
+      l.spec, l.status, l.record.created_at, l.record.updated_at, store->trial_state_counts(name),
+      store->optimal_trial_of(name, l.spec.objective.type == ObjectiveType::kMaximize));
   json parameters = json::array();
   for (const auto& p : l.spec.parameters.parameters) parameters.push_back(parameter_spec_json(p));
   out["parameters"] = std::move(parameters);
@@ -180,54 +241,130 @@ json RestApi::experiment(const std::string& name) const {
   return out;
 }
 
+std::string RestApi::trials_page_text(const std::string& name, int64_t after, int64_t limit) const {
+  std::vector<Store::TrialRow> rows;
+  std::vector<std::string> names;
+  {
+    Lease store(*this);
+    names = parameter_names(load_experiment(*store, name).spec);
+    // One more than asked tells whether another page follows.
+    rows = store->trial_rows_after(name, after, limit + 1);
+  }
+  bool more = static_cast<int64_t>(rows.size()) > limit;
+  if (more) rows.pop_back();
+  // "next" and "more" first: a client can page on without parsing the rest.
+  std::string out = "{\"next\":";
+  append_json_number(out, rows.empty() ? after : rows.back().sequence);
+  out += more ? ",\"more\":true" : ",\"more\":false";
+  out += ",\"experiment\":";
+  append_json_string(out, name);
+  out += ",\"parameters\":[";
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i) out += ',';
+    append_json_string(out, names[i]);
+  }
+  out += "],\"trials\":[";
+  out.reserve(out.size() + rows.size() * 200);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& t = rows[i];
+    out += i ? ",{\"seq\":" : "{\"seq\":";
+    append_json_number(out, t.sequence);
+    out += ",\"name\":";
+    append_json_string(out, t.name);
+    out += ",\"state\":";
+    append_json_string(out, t.state);
+    out += ",\"values\":[";
+    auto values = assignment_values(t.assignment_json, names);
+    for (size_t v = 0; v < values.size(); ++v) {
+      if (v) out += ',';
+      append_json_string(out, values[v]);
+    }
+    out += "],\"objective\":";
+    append_json_optional(out, t.objective);
+    // Lists stay lean at 50,000 trials: the message only where it explains something, the
+    // objective's text only when it is not a number (a DARTS genotype).
+    if (t.state != "Succeeded" && t.state != "Running" && !t.message.empty()) {
+      out += ",\"message\":";
+      append_json_string(out, t.message);
+    }
+    if (!t.objective && !t.objective_text.empty()) {
+      out += ",\"objectiveText\":";
+      append_json_string(out, t.objective_text);
+    }
+    out += ",\"createdAt\":";
+    append_json_number(out, t.created_at);
+    out += ",\"startedAt\":";
+    append_json_number(out, t.started_at);
+    out += ",\"completedAt\":";
+    append_json_number(out, t.completed_at);
+    out += '}';
+  }
+  out += "]}";
+  return out;
+}
+
 json RestApi::trials_page(const std::string& name, int64_t after, int64_t limit) const {
-  std::lock_guard lock(mutex_);
-  auto l = load_experiment(name);
-  // One more than asked tells whether another page follows.
-  auto trials = store_->list_trials_after(name, after, limit + 1);
-  bool more = static_cast<int64_t>(trials.size()) > limit;
-  if (more) trials.pop_back();
-  auto names = parameter_names(l.spec);
-  json list = json::array();
-  for (const auto& t : trials) list.push_back(trial_summary_json(t, names));
-  return {{"experiment", name},
-          {"parameters", names},
-          {"trials", std::move(list)},
-          {"next", trials.empty() ? after : trials.back().sequence},
-          {"more", more}};
+  return json::parse(trials_page_text(name, after, limit));
+}
+
+std::string RestApi::observations_page_text(const std::string& name, int64_t after, int64_t limit,
+                                            const std::string& metric) const {
+  // Pages are ranges of sequence numbers: trials after `after`, `limit` sequence numbers long.
+  int64_t through = after + limit;
+  std::string series;
+  bool more = false;
+  {
+    Lease store(*this);
+    load_experiment(*store, name);
+    SeriesWriter writer(series);
+    store->scan_observations_between(name, after, through, metric,
+                                     [&](const Store::ObservationRow& row) { writer.add(row); });
+    writer.close();
+    more = !store->trial_rows_after(name, through, 1).empty();
+  }
+  std::string out = "{\"next\":";
+  append_json_number(out, through);
+  out += more ? ",\"more\":true" : ",\"more\":false";
+  out += ",\"experiment\":";
+  append_json_string(out, name);
+  out += ",\"metric\":";
+  append_json_string(out, metric);
+  out += ",\"series\":[";
+  out += series;
+  out += "]}";
+  return out;
 }
 
 json RestApi::observations_page(const std::string& name, int64_t after, int64_t limit,
                                 const std::string& metric) const {
-  std::lock_guard lock(mutex_);
-  load_experiment(name);
-  // Pages are ranges of sequence numbers: trials after `after`, `limit` sequence numbers long.
-  int64_t through = after + limit;
-  auto points = store_->observations_between(name, after, through, metric);
-  bool more = !store_->list_trials_after(name, through, 1).empty();
-  return {{"experiment", name},
-          {"metric", metric},
-          {"series", series_json(points)},
-          {"next", through},
-          {"more", more}};
+  return json::parse(observations_page_text(name, after, limit, metric));
 }
 
 json RestApi::importance(const std::string& name, const ImportanceRegion& region) const {
   Loaded l;
-  std::vector<Trial> trials;
+  std::vector<Store::TrialRow> rows;
   {
-    std::lock_guard lock(mutex_);
-    l = load_experiment(name);
-    trials = store_->list_trials(name);
+    Lease store(*this);
+    l = load_experiment(*store, name);
+    rows = store->trial_rows_after(name, 0, 0);
+  }
+  auto names = parameter_names(l.spec);
+  std::vector<Assignment> assignments;
+  std::vector<double> objectives;
+  for (const auto& t : rows) {
+    if (!t.objective) continue;
+    if (std::find(region.states.begin(), region.states.end(), t.state) == region.states.end())
+      continue;
+    auto values = assignment_values(t.assignment_json, names);
+    Assignment a;
+    for (size_t i = 0; i < names.size(); ++i)
+      if (!values[i].empty()) a.push_back({names[i], values[i]});
+    assignments.push_back(std::move(a));
+    objectives.push_back(*t.objective);
   }
   std::vector<ScoredAssignment> scored;
-  for (const auto& t : trials) {
-    if (!t.objective) continue;
-    if (std::find(region.states.begin(), region.states.end(), to_string(t.state)) ==
-        region.states.end())
-      continue;
-    scored.push_back({&t.assignment, *t.objective});
-  }
+  for (size_t i = 0; i < assignments.size(); ++i)
+    scored.push_back({&assignments[i], objectives[i]});
   // The top-k% region (PED-ANOVA's local importance): keep the best share of the trials.
   if (region.top_percent < 100 && !scored.empty()) {
     bool maximize = l.spec.objective.type == ObjectiveType::kMaximize;
@@ -253,15 +390,15 @@ json RestApi::importance(const std::string& name, const ImportanceRegion& region
 }
 
 json RestApi::experiment_events(const std::string& name, int64_t after_id) const {
-  std::lock_guard lock(mutex_);
-  load_experiment(name);
-  return {{"experiment", name}, {"events", events_json(store_->events(name, after_id))}};
+  Lease store(*this);
+  load_experiment(*store, name);
+  return {{"experiment", name}, {"events", events_json(store->events(name, after_id))}};
 }
 
 json RestApi::trial(const std::string& name) const {
-  std::lock_guard lock(mutex_);
-  auto t = load_trial(name);
-  auto l = load_experiment(t.experiment);
+  Lease store(*this);
+  auto t = load_trial(*store, name);
+  auto l = load_experiment(*store, t.experiment);
   json metrics = json::array();
   for (const auto& metric : l.spec.objective.all_metric_names()) {
     json m = {{"name", metric},
@@ -293,24 +430,30 @@ json RestApi::trial(const std::string& name) const {
 }
 
 json RestApi::trial_observations(const std::string& name) const {
-  std::lock_guard lock(mutex_);
-  auto t = load_trial(name);
-  auto points = store_->observations_between(t.experiment, t.sequence - 1, t.sequence, "");
-  return {{"trial", name}, {"series", series_json(points)}};
+  std::string series;
+  {
+    Lease store(*this);
+    auto t = load_trial(*store, name);
+    SeriesWriter writer(series);
+    store->scan_observations_between(t.experiment, t.sequence - 1, t.sequence, "",
+                                     [&](const Store::ObservationRow& row) { writer.add(row); });
+    writer.close();
+  }
+  return {{"trial", name}, {"series", json::parse("[" + series + "]")}};
 }
 
 json RestApi::trial_events(const std::string& name) const {
-  std::lock_guard lock(mutex_);
-  auto t = load_trial(name);
-  return {{"trial", name}, {"events", events_json(store_->trial_events(t.experiment, name))}};
+  Lease store(*this);
+  auto t = load_trial(*store, name);
+  return {{"trial", name}, {"events", events_json(store->trial_events(t.experiment, name))}};
 }
 
 std::string RestApi::trial_log_tail(const std::string& name, int64_t max_bytes) const {
   std::filesystem::path path;
   {
-    std::lock_guard lock(mutex_);
-    auto t = load_trial(name);
-    auto record = store_->find_experiment(t.experiment);
+    Lease store(*this);
+    auto t = load_trial(*store, name);
+    auto record = store->find_experiment(t.experiment);
     path =
         std::filesystem::path(record ? record->runs_dir : "") / t.experiment / t.name / "trial.log";
   }
@@ -333,31 +476,31 @@ json RestApi::trial_object(const std::string& name) const {
   Trial t;
   Loaded l;
   {
-    std::lock_guard lock(mutex_);
-    t = load_trial(name);
-    l = load_experiment(t.experiment);
+    Lease store(*this);
+    t = load_trial(*store, name);
+    l = load_experiment(*store, t.experiment);
   }
   if (!renderer_) throw Error(ErrorCode::kNotFound, "this server cannot render trial objects");
   return {{"trial", name}, {"object", renderer_(l.spec, t)}};
 }
 
 json RestApi::models() const {
-  std::lock_guard lock(mutex_);
+  Lease store(*this);
   // The registry's tables arrive with a migration (serving/registry): a database written by an
   // older sextant has none, which is "no models yet", not an error.
-  if (!store_->has_table("models") || !store_->has_table("model_versions"))
+  if (!store->has_table("models") || !store->has_table("model_versions"))
     return {{"available", false},
             {"note", "this database has no model registry yet (sextant promote creates it)"},
             {"models", json::array()}};
   json models = json::array();
   std::map<std::string, size_t> index;
-  for (auto& row : store_->select_rows("SELECT * FROM models ORDER BY name")) {
+  for (auto& row : store->select_rows("SELECT * FROM models ORDER BY name")) {
     std::string model = row.value("name", "");
     index[model] = models.size();
     row["versions"] = json::array();
     models.push_back(std::move(row));
   }
-  for (auto& row : store_->select_rows("SELECT * FROM model_versions ORDER BY model, version")) {
+  for (auto& row : store->select_rows("SELECT * FROM model_versions ORDER BY model, version")) {
     auto it = index.find(row.value("model", ""));
     if (it == index.end()) continue;
     if (row.contains("metrics") && row["metrics"].is_string()) {
@@ -381,13 +524,14 @@ void RestApi::add_routes(Router& router) {
   });
   get("/api/v1/experiments/{name}/trials", [this](const HttpRequest& r, const RouteParams& p) {
     auto q = parse_query(r.query);
-    return json_response(trials_page(p.at("name"), query_int(q, "after", 0, 0, INT64_MAX / 2),
-                                     query_int(q, "limit", kDefaultPageLimit, 1, kMaxPageLimit)));
+    return text_response(
+        trials_page_text(p.at("name"), query_int(q, "after", 0, 0, INT64_MAX / 2),
+                         query_int(q, "limit", kDefaultPageLimit, 1, kMaxPageLimit)));
   });
   get("/api/v1/experiments/{name}/observations",
       [this](const HttpRequest& r, const RouteParams& p) {
         auto q = parse_query(r.query);
-        return json_response(observations_page(
+        return text_response(observations_page_text(
             p.at("name"), query_int(q, "after", 0, 0, INT64_MAX / 2),
             query_int(q, "limit", kDefaultPageLimit, 1, kMaxPageLimit), query_text(q, "metric")));
       });

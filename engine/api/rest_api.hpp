@@ -2,6 +2,7 @@
 // events, logs, rendered trial objects and the model registry, as JSON, from the SQLite store.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -34,8 +35,9 @@ struct ImportanceRegion {
 // - Read-only: opens its own read-only connection to `db_path` (WAL lets it read while the
 //   engine writes; it never blocks the engine and never writes). Throws Error(kNotFound) when
 //   the file does not exist.
-// - Thread-safe: the server calls the routes from several threads; store reads are serialized
-//   on one connection, computations (importance) run outside the lock.
+// - Thread-safe: the server calls the routes from several threads; each request reads through
+//   one of kConnections read-only connections (waiting for a free one), so the page's parallel
+//   requests run at once.
 // - Every route answers JSON (the log route: text/plain); unknown experiments and trials give
 //   404 with the engine's error body, bad query values 400 naming the parameter. The routes
 //   and shapes are documented in dashboard/README.md.
@@ -54,6 +56,11 @@ class RestApi {
   // The data the routes answer, for the HTML report and tests.
   nlohmann::json experiments() const;
   nlohmann::json experiment(const std::string& name) const;
+  // The two large answers are written as JSON text directly (the routes send these); the
+  // nlohmann forms parse that text.
+  std::string trials_page_text(const std::string& name, int64_t after, int64_t limit) const;
+  std::string observations_page_text(const std::string& name, int64_t after, int64_t limit,
+                                     const std::string& metric) const;
   nlohmann::json trials_page(const std::string& name, int64_t after, int64_t limit) const;
   nlohmann::json observations_page(const std::string& name, int64_t after, int64_t limit,
                                    const std::string& metric) const;
@@ -69,14 +76,16 @@ class RestApi {
   static constexpr int64_t kDefaultPageLimit = 10000;
   static constexpr int64_t kMaxPageLimit = 100000;
   static constexpr int64_t kDefaultLogTailBytes = 64 * 1024;
+  // Read-only connections: the page's parallel requests (trials and curves) run at once.
+  static constexpr size_t kConnections = 3;
 
  private:
-  struct Loaded;
-  Loaded load_experiment(const std::string& name) const;
-  Trial load_trial(const std::string& name) const;
+  class Lease;  // one connection, held for one request
 
-  std::unique_ptr<Store> store_;
-  mutable std::mutex mutex_;  // one connection, one statement cache: one reader at a time
+  std::vector<std::unique_ptr<Store>> stores_;
+  mutable std::vector<Store*> free_;
+  mutable std::mutex mutex_;
+  mutable std::condition_variable available_;
   TrialObjectRenderer renderer_;
 };
 

@@ -598,14 +598,44 @@ std::map<std::string, int64_t> Store::trial_state_counts(const std::string& expe
   });
 }
 
-std::vector<std::pair<int64_t, ObservationPoint>> Store::observations_between(
-    const std::string& experiment, int64_t after_sequence, int64_t through_sequence,
-    const std::string& metric) const {
-  return guarded("reading observations of " + experiment, [&] {
+std::vector<Store::TrialRow> Store::trial_rows_after(const std::string& experiment,
+                                                     int64_t after_sequence, int64_t limit) const {
+  return guarded("listing trials of " + experiment, [&] {
+    auto& q = statement(
+        "SELECT sequence, name, state, message, objective, objective_text, assignment, "
+        "created_at, started_at, completed_at FROM trials WHERE experiment=? AND sequence>? "
+        "ORDER BY sequence LIMIT ?");
+    StatementReset reset_q(q);
+    q.bind(1, experiment);
+    q.bind(2, static_cast<int64_t>(after_sequence));
+    q.bind(3, static_cast<int64_t>(limit > 0 ? limit : -1));
+    std::vector<TrialRow> out;
+    while (q.executeStep()) {
+      TrialRow r;
+      r.sequence = q.getColumn(0).getInt64();
+      r.name = q.getColumn(1).getString();
+      r.state = q.getColumn(2).getString();
+      r.message = q.getColumn(3).getString();
+      if (!q.getColumn(4).isNull()) r.objective = q.getColumn(4).getDouble();
+      r.objective_text = q.getColumn(5).getString();
+      r.assignment_json = q.getColumn(6).getString();
+      r.created_at = q.getColumn(7).getDouble();
+      r.started_at = q.getColumn(8).getDouble();
+      r.completed_at = q.getColumn(9).getDouble();
+      out.push_back(std::move(r));
+    }
+    return out;
+  });
+}
+
+void Store::scan_observations_between(const std::string& experiment, int64_t after_sequence,
+                                      int64_t through_sequence, const std::string& metric,
+                                      const std::function<void(const ObservationRow&)>& fn) const {
+  guarded("reading observations of " + experiment, [&] {
     // The (experiment, sequence) index picks the trials; the observations' primary key
     // (trial, metric, step) then gives each trial's points in order.
     auto& q = statement(
-        "SELECT t.sequence, o.trial, o.metric, o.step, o.value, o.time FROM trials t "
+        "SELECT t.sequence, o.trial, o.metric, o.step, o.value FROM trials t "
         "JOIN observations o ON o.trial = t.name WHERE t.experiment=? AND t.sequence>? AND "
         "t.sequence<=? AND (?='' OR o.metric=?) ORDER BY t.sequence, o.metric, o.step");
     StatementReset reset_q(q);
@@ -614,13 +644,20 @@ std::vector<std::pair<int64_t, ObservationPoint>> Store::observations_between(
     q.bind(3, static_cast<int64_t>(through_sequence));
     q.bind(4, metric);
     q.bind(5, metric);
-    std::vector<std::pair<int64_t, ObservationPoint>> out;
-    while (q.executeStep())
-      out.push_back({q.getColumn(0).getInt64(),
-                     {q.getColumn(1).getString(), q.getColumn(2).getString(),
-                      q.getColumn(3).getInt64(), q.getColumn(4).getString(),
-                      q.getColumn(5).getDouble()}});
-    return out;
+    auto view = [&](int i) {
+      auto column = q.getColumn(i);
+      const char* text = column.getText();  // text first, then its size (SQLite's order)
+      return std::string_view(text, static_cast<size_t>(column.getBytes()));
+    };
+    while (q.executeStep()) {
+      ObservationRow row;
+      row.sequence = q.getColumn(0).getInt64();
+      row.trial = view(1);
+      row.metric = view(2);
+      row.step = q.getColumn(3).getInt64();
+      row.value = view(4);
+      fn(row);
+    }
   });
 }
 

@@ -2,10 +2,12 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <unordered_map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -111,11 +113,32 @@ class Store {
   std::optional<Trial> optimal_trial_of(const std::string& experiment, bool maximize) const;
   // Number of trials per state name ("Succeeded" -> 12), without reading the trials.
   std::map<std::string, int64_t> trial_state_counts(const std::string& experiment) const;
-  // The points of trials with after_sequence < sequence <= through_sequence, ordered by
-  // (sequence, metric, step), with each trial's sequence; only `metric` unless it is "".
-  std::vector<std::pair<int64_t, ObservationPoint>> observations_between(
-      const std::string& experiment, int64_t after_sequence, int64_t through_sequence,
-      const std::string& metric) const;
+  // A trial as the dashboard's lists need it: no JSON parsed but the assignment's, left as text.
+  struct TrialRow {
+    int64_t sequence = 0;
+    std::string name;
+    std::string state;
+    std::string message;
+    std::optional<double> objective;
+    std::string objective_text;
+    std::string assignment_json;  // [{"name":..,"value":..}, ...] as stored
+    double created_at = 0, started_at = 0, completed_at = 0;
+  };
+  // Trials with sequence > after_sequence, in order, at most `limit` (limit <= 0: all).
+  std::vector<TrialRow> trial_rows_after(const std::string& experiment, int64_t after_sequence,
+                                         int64_t limit) const;
+  // One stored point; the views are valid during the callback only.
+  struct ObservationRow {
+    int64_t sequence = 0;  // the trial's
+    std::string_view trial, metric, value;
+    int64_t step = 0;
+  };
+  // Calls fn for the points of trials with after_sequence < sequence <= through_sequence, in
+  // (sequence, metric, step) order; only `metric` unless it is "". No copies: 500,000 points
+  // stream straight into the caller's output.
+  void scan_observations_between(const std::string& experiment, int64_t after_sequence,
+                                 int64_t through_sequence, const std::string& metric,
+                                 const std::function<void(const ObservationRow&)>& fn) const;
   // The events of one trial, oldest first.
   std::vector<EventRecord> trial_events(const std::string& experiment,
                                         const std::string& trial) const;

@@ -102,8 +102,19 @@ class KfpRunner::Impl {
           env = {options_.advertised_report_url, launch.report_token, ""};
         json object =
             cluster_trial_object(spec, launch.trial, launch.assignment, launch.labels, env);
-        pipeline = pipeline_for_container(object, spec.trial_template.primary_container_name,
-                                          spec.name);
+        if (is_pipeline_object(object)) {
+          // An Argo Workflow / Tekton PipelineRun template: one KFP task per step.
+          std::vector<trials::EnvVar> step_env{{"SEXTANT_TRIAL", launch.trial},
+                                               {"SEXTANT_EXPERIMENT", spec.name}};
+          if (!options_.advertised_report_url.empty()) {
+            step_env.push_back({"SEXTANT_REPORT_URL", options_.advertised_report_url});
+            step_env.push_back({"SEXTANT_REPORT_TOKEN", launch.report_token});
+          }
+          pipeline = pipeline_for_dag(read_pipeline(object, {}), step_env, spec.name);
+        } else {
+          pipeline = pipeline_for_container(object, spec.trial_template.primary_container_name,
+                                            spec.name);
+        }
       }
       json body = {{"display_name", launch.trial},
                    {"description", "sextant experiment " + spec.name + ", trial " + launch.trial},

@@ -89,6 +89,54 @@ json pipeline_for_container(const json& trial_object, const std::string& primary
   };
 }
 
+json pipeline_for_dag(const Pipeline& pipeline, const std::vector<trials::EnvVar>& env,
+                      const std::string& pipeline_name) {
+  json components = json::object(), executors = json::object(), tasks = json::object();
+  for (const auto& step : pipeline.steps) {
+    if (!step.inputs.empty() || !step.outputs.empty())
+      throw Error(ErrorCode::kInvalidArgument,
+                  "step \"" + step.name + "\" passes values between steps, which a generated "
+                  "Kubeflow pipeline cannot express; compile the pipeline with the KFP SDK and "
+                  "pass it with --kfp-pipeline",
+                  step.field_path);
+    // Task and component names in KFP IR are lower-case DNS-like; step names already are.
+    const std::string id = step.name;
+    json container = {{"image", "sextant-step"}};
+    std::vector<std::string> argv = step.command;
+    if (step.script) {
+      if (argv.empty()) argv = {"sh"};
+      argv.push_back("-c");
+      argv.push_back(*step.script);
+      argv.insert(argv.end(), step.script_args.begin(), step.script_args.end());
+    }
+    if (argv.empty())
+      throw Error(ErrorCode::kInvalidArgument, "step \"" + step.name + "\" has no command",
+                  step.field_path);
+    container["command"] = json::array({argv.front()});
+    container["args"] = json(std::vector<std::string>(argv.begin() + 1, argv.end()));
+    json env_list = json::array();
+    for (const auto& e : step.env) env_list.push_back({{"name", e.name}, {"value", e.value}});
+    for (const auto& e : env) {
+      bool set_by_step = false;
+      for (const auto& own : step.env) set_by_step = set_by_step || own.name == e.name;
+      if (!set_by_step) env_list.push_back({{"name", e.name}, {"value", e.value}});
+    }
+    container["env"] = env_list;
+    components["comp-" + id] = {{"executorLabel", "exec-" + id}};
+    executors["exec-" + id] = {{"container", container}};
+    tasks[id] = {{"taskInfo", {{"name", id}}},
+                 {"componentRef", {{"name", "comp-" + id}}},
+                 {"cachingOptions", {{"enableCache", false}}}};
+    if (!step.dependencies.empty()) tasks[id]["dependentTasks"] = step.dependencies;
+  }
+  return {{"pipelineInfo", {{"name", pipeline_name}}},
+          {"schemaVersion", "2.1.0"},
+          {"sdkVersion", "sextant"},
+          {"components", components},
+          {"deploymentSpec", {{"executors", executors}}},
+          {"root", {{"dag", {{"tasks", tasks}}}}}};
+}
+
 json runtime_parameters(const json& pipeline_spec, const std::map<std::string, std::string>& values,
                         const std::map<std::string, std::string>& sextant_values) {
   json declared = json::object();

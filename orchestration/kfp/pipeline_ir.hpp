@@ -4,8 +4,11 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "orchestration/pipeline/pipeline.hpp"
 
 namespace sextant::orchestration {
 
@@ -23,6 +26,15 @@ inline constexpr const char* kTrialParameter = "sextant_trial";
 nlohmann::json pipeline_for_container(const nlohmann::json& trial_object,
                                       const std::string& primary_container_name,
                                       const std::string& pipeline_name);
+
+// A pipeline with one task per step of a local pipeline (an Argo Workflow or Tekton PipelineRun
+// trial template read by read_pipeline()): each step's command, args and env, `env` added to
+// every step, dependencies as dependentTasks, a script step as its command + "-c" + the script.
+// Values passed between steps (Argo outputs, Tekton results) have no generated equivalent:
+// throws sextant::Error (kInvalidArgument) naming the step, pointing to --kfp-pipeline.
+nlohmann::json pipeline_for_dag(const Pipeline& pipeline,
+                                const std::vector<trials::EnvVar>& env,
+                                const std::string& pipeline_name);
 
 // runtime_config.parameters for a run of `pipeline_spec`: every `values` entry must be declared
 // in root.inputDefinitions.parameters and is typed by its parameterType (NUMBER_DOUBLE,

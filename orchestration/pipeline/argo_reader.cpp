@@ -22,43 +22,47 @@ bool starts_with(const std::string& text, const std::string& prefix) {
 // (left in place for the executor); throws on references that cannot be resolved.
 std::string resolve(const std::string& text, const std::string& path, const Values& values,
                     const Scope& scope, std::vector<StepInput>& inputs) {
-  return substitute(text, "{{", "}}", [&](const std::string& body, const std::string& whole)
-                                          -> std::optional<std::string> {
-    auto it = values.find(body);
-    if (it != values.end()) return it->second;
-    if (starts_with(body, "=")) fail(path, "expression templates (" + whole + ") are not supported locally");
-    if (starts_with(body, "tasks.") || starts_with(body, "steps.")) {
-      std::string prefix = body.substr(0, body.find('.'));
-      if (scope.prefix.empty())
-        fail(path, whole + " is only available in the dag or steps template that runs this one; "
+  return substitute(
+      text, "{{", "}}",
+      [&](const std::string& body, const std::string& whole) -> std::optional<std::string> {
+        auto it = values.find(body);
+        if (it != values.end()) return it->second;
+        if (starts_with(body, "="))
+          fail(path, "expression templates (" + whole + ") are not supported locally");
+        if (starts_with(body, "tasks.") || starts_with(body, "steps.")) {
+          std::string prefix = body.substr(0, body.find('.'));
+          if (scope.prefix.empty())
+            fail(path, whole +
+                           " is only available in the dag or steps template that runs this one; "
                            "pass it as an argument");
-      if (prefix != scope.prefix)
-        fail(path, whole + ": in a " + (scope.prefix == "tasks" ? "dag" : "steps") +
-                       " template, refer to other steps as {{" + scope.prefix + ".NAME...}}");
-      std::string rest = body.substr(prefix.size() + 1);
-      size_t dot = rest.find('.');
-      std::string producer = rest.substr(0, dot);
-      std::string what = dot == std::string::npos ? "" : rest.substr(dot + 1);
-      std::string output;
-      if (what == "outputs.result") {
-        output = "";
-      } else if (starts_with(what, "outputs.parameters.") &&
-                 what.size() > std::string("outputs.parameters.").size()) {
-        output = what.substr(std::string("outputs.parameters.").size());
-      } else {
-        fail(path, whole + ": only outputs.result and outputs.parameters.NAME of another step "
+          if (prefix != scope.prefix)
+            fail(path, whole + ": in a " + (scope.prefix == "tasks" ? "dag" : "steps") +
+                           " template, refer to other steps as {{" + scope.prefix + ".NAME...}}");
+          std::string rest = body.substr(prefix.size() + 1);
+          size_t dot = rest.find('.');
+          std::string producer = rest.substr(0, dot);
+          std::string what = dot == std::string::npos ? "" : rest.substr(dot + 1);
+          std::string output;
+          if (what == "outputs.result") {
+            output = "";
+          } else if (starts_with(what, "outputs.parameters.") &&
+                     what.size() > std::string("outputs.parameters.").size()) {
+            output = what.substr(std::string("outputs.parameters.").size());
+          } else {
+            fail(path, whole +
+                           ": only outputs.result and outputs.parameters.NAME of another step "
                            "are supported locally");
-      }
-      if (!scope.known->count(producer))
-        fail(path, whole + ": \"" + producer + "\" is not a step that runs before this one");
-      inputs.push_back({whole, producer, output});
-      return std::nullopt;
-    }
-    for (const char* reserved : {"inputs.", "workflow.", "outputs.", "item", "pod.", "node.",
-                                 "retries", "steps", "tasks", "status", "lastRetry."})
-      if (starts_with(body, reserved)) fail(path, "cannot resolve " + whole + " locally");
-    return std::nullopt;  // not an Argo variable: left as written
-  });
+          }
+          if (!scope.known->count(producer))
+            fail(path, whole + ": \"" + producer + "\" is not a step that runs before this one");
+          inputs.push_back({whole, producer, output});
+          return std::nullopt;
+        }
+        for (const char* reserved : {"inputs.", "workflow.", "outputs.", "item", "pod.", "node.",
+                                     "retries", "steps", "tasks", "status", "lastRetry."})
+          if (starts_with(body, reserved)) fail(path, "cannot resolve " + whole + " locally");
+        return std::nullopt;  // not an Argo variable: left as written
+      });
 }
 
 // Parameters of the form [{name, value}] into `values` under `prefix`.
@@ -118,8 +122,7 @@ class ArgoReader {
     auto entry = string_member(*spec, "entrypoint", "spec");
     if (!entry) fail("spec.entrypoint", "a Workflow needs an entrypoint");
     auto it = templates_.find(*entry);
-    if (it == templates_.end())
-      fail("spec.entrypoint", "no template is named \"" + *entry + "\"");
+    if (it == templates_.end()) fail("spec.entrypoint", "no template is named \"" + *entry + "\"");
     const auto& [tpl, path] = it->second;
     // The entrypoint's own inputs take the workflow's arguments of the same name.
     Values entry_values = workflow_values_;
@@ -230,8 +233,8 @@ class ArgoReader {
       if (term.size() > ok.size() && term.compare(term.size() - ok.size(), ok.size(), ok) == 0)
         term.resize(term.size() - ok.size());
       if (term.empty() || term.find_first_of("|!().") != std::string::npos)
-        fail(path, "only the form \"a && b.Succeeded\" is supported locally, found \"" + text +
-                       "\"");
+        fail(path,
+             "only the form \"a && b.Succeeded\" is supported locally, found \"" + text + "\"");
       out.push_back(term);
       if (amp == std::string::npos) break;
       pos = amp + 2;
@@ -316,8 +319,8 @@ class ArgoReader {
     if (const json* meta = member(*tpl, "metadata", path))
       if (const json* labels = member(*meta, "labels", path + ".metadata"))
         for (auto& [k, v] : labels->items())
-          step.pod_labels[k] = sub(v.is_string() ? v.get<std::string>() : v.dump(),
-                                   path + ".metadata.labels." + k);
+          step.pod_labels[k] =
+              sub(v.is_string() ? v.get<std::string>() : v.dump(), path + ".metadata.labels." + k);
 
     const json* container = member(*tpl, "container", path);
     const json* script = member(*tpl, "script", path);
@@ -365,7 +368,8 @@ class ArgoReader {
              "no command: locally the image's entrypoint is not available, so the template "
              "must say what to run");
     }
-    step.working_dir = sub(string_member(c, "workingDir", cpath).value_or(""), cpath + ".workingDir");
+    step.working_dir =
+        sub(string_member(c, "workingDir", cpath).value_or(""), cpath + ".workingDir");
 
     if (const json* out = member(*tpl, "outputs", path)) {
       reject(*out, "artifacts", path + ".outputs", "output artifacts are not supported locally");

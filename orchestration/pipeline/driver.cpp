@@ -52,12 +52,14 @@ int run_pipeline_driver(const std::vector<std::string>& args) {
         std::string kv = value();
         auto eq = kv.find('=');
         if (eq == std::string::npos || eq == 0)
-          throw Error(ErrorCode::kInvalidArgument, "--primary-label " + kv + ": expected KEY=VALUE");
+          throw Error(ErrorCode::kInvalidArgument,
+                      "--primary-label " + kv + ": expected KEY=VALUE");
         primary.pod_labels[kv.substr(0, eq)] = kv.substr(eq + 1);
       } else if (a == "--code-dir") {
         options.code_dir = value();
       } else if (a == "--grace") {
-        options.kill_grace = std::chrono::milliseconds(static_cast<long>(std::stod(value()) * 1000));
+        options.kill_grace =
+            std::chrono::milliseconds(static_cast<long>(std::stod(value()) * 1000));
       } else if (!a.empty() && a[0] == '-') {
         throw Error(ErrorCode::kInvalidArgument, "unknown option " + a);
       } else if (file.empty()) {
@@ -71,8 +73,9 @@ int run_pipeline_driver(const std::vector<std::string>& args) {
     }
   }
   if (file.empty()) {
-    last_words("error: pipeline-run: usage: pipeline-run FILE [--primary-container NAME] "
-               "[--primary-label KEY=VALUE]... [--code-dir DIR] [--grace SECONDS]");
+    last_words(
+        "error: pipeline-run: usage: pipeline-run FILE [--primary-container NAME] "
+        "[--primary-label KEY=VALUE]... [--code-dir DIR] [--grace SECONDS]");
     return 2;
   }
 

@@ -28,11 +28,16 @@ namespace sextant::orchestration {
 
 const char* to_string(StepPhase phase) {
   switch (phase) {
-    case StepPhase::kPending: return "Pending";
-    case StepPhase::kRunning: return "Running";
-    case StepPhase::kSucceeded: return "Succeeded";
-    case StepPhase::kFailed: return "Failed";
-    case StepPhase::kSkipped: return "Skipped";
+    case StepPhase::kPending:
+      return "Pending";
+    case StepPhase::kRunning:
+      return "Running";
+    case StepPhase::kSucceeded:
+      return "Succeeded";
+    case StepPhase::kFailed:
+      return "Failed";
+    case StepPhase::kSkipped:
+      return "Skipped";
   }
   return "Pending";
 }
@@ -149,8 +154,8 @@ class Executor {
     std::error_code ec;
     std::filesystem::create_directories(options_.run_dir / "steps", ec);
     if (ec)
-      throw Error(ErrorCode::kUnavailable, "cannot create " + (options_.run_dir / "steps").string() +
-                                               ": " + ec.message());
+      throw Error(ErrorCode::kUnavailable,
+                  "cannot create " + (options_.run_dir / "steps").string() + ": " + ec.message());
     code_dir_ = options_.code_dir.empty() ? std::filesystem::current_path(ec) : options_.code_dir;
     base_env_ = options_.env;
     if (base_env_.empty())
@@ -197,8 +202,8 @@ class Executor {
       int timeout = -1;
       auto now = Clock::now();
       auto consider = [&](Clock::time_point t) {
-        int ms = static_cast<int>(
-            std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::milliseconds>(t - now).count() + 1));
+        int ms = static_cast<int>(std::max<int64_t>(
+            0, std::chrono::duration_cast<std::chrono::milliseconds>(t - now).count() + 1));
         timeout = timeout < 0 ? ms : std::min(timeout, ms);
       };
       if (deadline_ && stop_reason_.empty()) consider(*deadline_);
@@ -262,10 +267,9 @@ class Executor {
     for (size_t i = 0; i < pipeline_.steps.size(); ++i) {
       if (result_.steps[i].phase != StepPhase::kPending) continue;
       const auto& step = pipeline_.steps[i];
-      bool ready = std::all_of(step.dependencies.begin(), step.dependencies.end(),
-                               [&](const std::string& d) {
-                                 return phase_of(d) == StepPhase::kSucceeded;
-                               });
+      bool ready =
+          std::all_of(step.dependencies.begin(), step.dependencies.end(),
+                      [&](const std::string& d) { return phase_of(d) == StepPhase::kSucceeded; });
       if (ready) start_step(i);
       if (failed_) return;
     }
@@ -336,9 +340,10 @@ class Executor {
     if (step.script) {
       std::filesystem::path file = dir / (step.name + ".script");
       std::ofstream(file, std::ios::binary | std::ios::trunc) << localize(*step.script);
-      std::filesystem::permissions(file, std::filesystem::perms::owner_all |
-                                             std::filesystem::perms::group_read |
-                                             std::filesystem::perms::group_exec,
+      std::filesystem::permissions(file,
+                                   std::filesystem::perms::owner_all |
+                                       std::filesystem::perms::group_read |
+                                       std::filesystem::perms::group_exec,
                                    ec);
       argv.push_back(file.string());
       for (const auto& a : step.script_args) argv.push_back(localize(a));
@@ -365,8 +370,7 @@ class Executor {
                         code_dir_.string());
     }
 
-    int log_fd =
-        ::open(r.log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+    int log_fd = ::open(r.log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
     auto note = [&](const std::string& text) {
       if (log_fd >= 0) {
         std::string line = "sextant: " + text + "\n";
@@ -449,8 +453,8 @@ class Executor {
         ssize_t n = ::read(fd, buf, sizeof buf);
         if (n > 0) {
           if (s == 0 && run.captured.size() < kMaxCapturedStdout)
-            run.captured.append(buf, std::min(static_cast<size_t>(n),
-                                              kMaxCapturedStdout - run.captured.size()));
+            run.captured.append(
+                buf, std::min(static_cast<size_t>(n), kMaxCapturedStdout - run.captured.size()));
           run.lines[s].feed(buf, static_cast<size_t>(n),
                             [&](std::string_view line) { on_line(run, s, line); });
           continue;
@@ -499,10 +503,9 @@ class Executor {
     if (WIFEXITED(run.status) && WEXITSTATUS(run.status) == 0) {
       r.outputs[""] = trim(run.captured);
       for (const auto& out : step.outputs) {
-        std::filesystem::path local =
-            (options_.run_dir / "steps" / step.group /
-             std::filesystem::path(out.container_path).relative_path())
-                .lexically_normal();
+        std::filesystem::path local = (options_.run_dir / "steps" / step.group /
+                                       std::filesystem::path(out.container_path).relative_path())
+                                          .lexically_normal();
         std::ifstream in(local, std::ios::binary);
         if (in) {
           std::stringstream text;
@@ -526,10 +529,10 @@ class Executor {
       event("step \"" + step.name + "\" succeeded");
       return;
     }
-    std::string why = WIFEXITED(run.status)
-                          ? "exited with status " + std::to_string(WEXITSTATUS(run.status)) + last
-                          : "killed by signal " + trials::describe_signal(WTERMSIG(run.status)) +
-                                last;
+    std::string why =
+        WIFEXITED(run.status)
+            ? "exited with status " + std::to_string(WEXITSTATUS(run.status)) + last
+            : "killed by signal " + trials::describe_signal(WTERMSIG(run.status)) + last;
     close_log(why);
     fail_step(run.index, WIFEXITED(run.status) ? "Error" : "Signal", why);
   }

@@ -39,8 +39,8 @@ struct PipelineStep {
                                                   // a script that starts with "#!"
   std::vector<trials::EnvVar> env;                // added to the run's environment
   std::string working_dir;                        // "" = the code directory
-  std::optional<std::string> script;  // written to steps/<group>/<name>.script, run as command +
-                                      // file (or exec'd itself when command is empty)
+  std::optional<std::string> script;     // written to steps/<group>/<name>.script, run as command +
+                                         // file (or exec'd itself when command is empty)
   std::vector<std::string> script_args;  // after the script file (Argo script args)
   std::vector<std::string> dependencies;  // step names that must succeed first
   std::vector<StepInput> inputs;

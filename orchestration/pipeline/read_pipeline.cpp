@@ -58,16 +58,14 @@ const json& array_member(const json& object, const std::string& key, const std::
 void reject(const json& object, const std::string& key, const std::string& path,
             const std::string& why) {
   const json* value = member(object, key, path);
-  if (!value || (value->is_array() && value->empty()) ||
-      (value->is_object() && value->empty()))
+  if (!value || (value->is_array() && value->empty()) || (value->is_object() && value->empty()))
     return;
   fail(path + "." + key, why);
 }
 
 std::string substitute(const std::string& text, const std::string& open, const std::string& close,
-                       const std::function<std::optional<std::string>(const std::string& body,
-                                                                      const std::string& whole)>&
-                           lookup) {
+                       const std::function<std::optional<std::string>(
+                           const std::string& body, const std::string& whole)>& lookup) {
   std::string out;
   size_t pos = 0;
   while (pos < text.size()) {
@@ -107,14 +105,18 @@ std::optional<int64_t> parse_go_duration(const std::string& text, const std::str
   size_t pos = 0;
   while (pos < text.size()) {
     size_t start = pos;
-    while (pos < text.size() && (std::isdigit(static_cast<unsigned char>(text[pos])) ||
-                                 text[pos] == '.'))
+    while (pos < text.size() &&
+           (std::isdigit(static_cast<unsigned char>(text[pos])) || text[pos] == '.'))
       ++pos;
     size_t unit_start = pos;
     while (pos < text.size() && std::isalpha(static_cast<unsigned char>(text[pos]))) ++pos;
     std::string number = text.substr(start, unit_start - start);
     std::string unit = text.substr(unit_start, pos - unit_start);
-    double scale = unit == "h" ? 3600 : unit == "m" ? 60 : unit == "s" ? 1 : unit == "ms" ? 1e-3 : -1;
+    double scale = unit == "h"    ? 3600
+                   : unit == "m"  ? 60
+                   : unit == "s"  ? 1
+                   : unit == "ms" ? 1e-3
+                                  : -1;
     if (number.empty() || scale < 0)
       fail(path, "expected a duration such as 1h30m or 90s, found \"" + text + "\"");
     total += std::stod(number) * scale;
@@ -172,13 +174,15 @@ void finish_pipeline(Pipeline& pipeline, const PrimarySelector& primary) {
                          [](const auto& s) { return s.primary; });
   if (!any) {
     std::string labels;
-    for (const auto& [k, v] : primary.pod_labels) labels += (labels.empty() ? "" : ", ") + k + ": " + v;
+    for (const auto& [k, v] : primary.pod_labels)
+      labels += (labels.empty() ? "" : ", ") + k + ": " + v;
     std::string have;
-    for (const auto& s : pipeline.steps) have += (have.empty() ? "" : ", ") + s.name + " (container " + s.container + ")";
-    fail("spec.trialTemplate",
-         "no step of the " + pipeline.kind + " matches primaryPodLabels {" + labels +
-             "} and primaryContainerName \"" + primary.container_name +
-             "\", so no step's output holds the metrics; steps: " + have);
+    for (const auto& s : pipeline.steps)
+      have += (have.empty() ? "" : ", ") + s.name + " (container " + s.container + ")";
+    fail("spec.trialTemplate", "no step of the " + pipeline.kind + " matches primaryPodLabels {" +
+                                   labels + "} and primaryContainerName \"" +
+                                   primary.container_name +
+                                   "\", so no step's output holds the metrics; steps: " + have);
   }
 }
 
@@ -194,10 +198,11 @@ bool is_pipeline_object(const nlohmann::json& object) {
 
 Pipeline read_pipeline(const nlohmann::json& object, const PrimarySelector& primary) {
   if (!is_pipeline_object(object))
-    pipeline_detail::fail("kind", "expected an Argo Workflow (argoproj.io) or a Tekton PipelineRun "
-                                  "(tekton.dev), found " +
-                                      object.value("apiVersion", std::string("?")) + " " +
-                                      object.value("kind", std::string("?")));
+    pipeline_detail::fail("kind",
+                          "expected an Argo Workflow (argoproj.io) or a Tekton PipelineRun "
+                          "(tekton.dev), found " +
+                              object.value("apiVersion", std::string("?")) + " " +
+                              object.value("kind", std::string("?")));
   Pipeline pipeline = object["kind"] == "Workflow"
                           ? pipeline_detail::read_argo_workflow(object, primary)
                           : pipeline_detail::read_tekton_pipeline_run(object, primary);

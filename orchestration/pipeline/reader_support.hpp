@@ -36,9 +36,8 @@ void reject(const json& object, const std::string& key, const std::string& path,
 // Replaces every reference opened by `open` ("{{" or "$(") and closed by `close` ("}}" or ")")
 // whose trimmed body `lookup` resolves; others stay as written. `lookup` may throw.
 std::string substitute(const std::string& text, const std::string& open, const std::string& close,
-                       const std::function<std::optional<std::string>(const std::string& body,
-                                                                      const std::string& whole)>&
-                           lookup);
+                       const std::function<std::optional<std::string>(
+                           const std::string& body, const std::string& whole)>& lookup);
 
 // Every label of `wanted` is in `labels` with the same value.
 bool labels_match(const std::map<std::string, std::string>& labels,

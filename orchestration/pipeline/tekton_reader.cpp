@@ -17,29 +17,31 @@ bool starts_with(const std::string& text, const std::string& prefix) {
 // Unknown Tekton variables throw; anything else ($(VAR) of the container's env) stays.
 std::string resolve(const std::string& text, const std::string& path, const Values& values,
                     const std::set<std::string>* tasks, std::vector<StepInput>& inputs) {
-  return substitute(text, "$(", ")", [&](const std::string& body, const std::string& whole)
-                                         -> std::optional<std::string> {
-    auto it = values.find(body);
-    if (it != values.end()) return it->second;
-    if (starts_with(body, "tasks.")) {
-      if (!tasks)
-        fail(path, whole + " is only available in a pipeline task's params; pass it as a param");
-      std::string rest = body.substr(6);
-      size_t dot = rest.find('.');
-      std::string producer = rest.substr(0, dot);
-      std::string what = dot == std::string::npos ? "" : rest.substr(dot + 1);
-      if (!starts_with(what, "results.") || what.size() <= 8)
-        fail(path, whole + ": only $(tasks.NAME.results.RESULT) is supported locally");
-      if (!tasks->count(producer))
-        fail(path, whole + ": \"" + producer + "\" is not a task of this pipeline");
-      inputs.push_back({whole, producer, what.substr(8)});
-      return std::nullopt;
-    }
-    for (const char* reserved :
-         {"params.", "params[", "results.", "context.", "workspaces.", "steps.", "step."})
-      if (starts_with(body, reserved)) fail(path, "cannot resolve " + whole + " locally");
-    return std::nullopt;
-  });
+  return substitute(
+      text, "$(", ")",
+      [&](const std::string& body, const std::string& whole) -> std::optional<std::string> {
+        auto it = values.find(body);
+        if (it != values.end()) return it->second;
+        if (starts_with(body, "tasks.")) {
+          if (!tasks)
+            fail(path,
+                 whole + " is only available in a pipeline task's params; pass it as a param");
+          std::string rest = body.substr(6);
+          size_t dot = rest.find('.');
+          std::string producer = rest.substr(0, dot);
+          std::string what = dot == std::string::npos ? "" : rest.substr(dot + 1);
+          if (!starts_with(what, "results.") || what.size() <= 8)
+            fail(path, whole + ": only $(tasks.NAME.results.RESULT) is supported locally");
+          if (!tasks->count(producer))
+            fail(path, whole + ": \"" + producer + "\" is not a task of this pipeline");
+          inputs.push_back({whole, producer, what.substr(8)});
+          return std::nullopt;
+        }
+        for (const char* reserved :
+             {"params.", "params[", "results.", "context.", "workspaces.", "steps.", "step."})
+          if (starts_with(body, reserved)) fail(path, "cannot resolve " + whole + " locally");
+        return std::nullopt;
+      });
 }
 
 std::string param_value(const json& item, const std::string& key, const std::string& path) {
@@ -106,14 +108,13 @@ Pipeline read_tekton_pipeline_run(const json& object, const PrimarySelector& pri
     if (auto n = string_member(tasks[i], "name", pp + ".tasks[" + std::to_string(i) + "]"))
       task_names.insert(*n);
   std::map<std::string, std::string> last_step;  // task -> its last step's name
-  std::vector<bool> first_of_task;                // per step: its deps are still task names
+  std::vector<bool> first_of_task;               // per step: its deps are still task names
   for (size_t t = 0; t < tasks.size(); ++t) {
     const json& task = tasks[t];
     std::string tp = pp + ".tasks[" + std::to_string(t) + "]";
     auto task_name = string_member(task, "name", tp);
     if (!task_name) fail(tp + ".name", "a task needs a name");
-    reject(task, "taskRef", tp,
-           "taskRef is not supported locally: embed the task as taskSpec");
+    reject(task, "taskRef", tp, "taskRef is not supported locally: embed the task as taskSpec");
     reject(task, "when", tp, "conditional tasks (when) are not supported locally");
     reject(task, "matrix", tp, "matrix fan-out is not supported locally");
     reject(task, "workspaces", tp, "workspaces cannot be mapped locally");
@@ -136,8 +137,8 @@ Pipeline read_tekton_pipeline_run(const json& object, const PrimarySelector& pri
       std::string p = tp + ".params[" + std::to_string(i) + "]";
       auto name = string_member(task_params[i], "name", p);
       if (!name) fail(p + ".name", "a param needs a name");
-      passed[*name] =
-          resolve(param_value(task_params[i], "value", p), p + ".value", values, &task_names, inputs);
+      passed[*name] = resolve(param_value(task_params[i], "value", p), p + ".value", values,
+                              &task_names, inputs);
     }
     const json* ts = member(task, "taskSpec", tp);
     if (!ts) fail(tp + ".taskSpec", "locally a pipeline task needs an embedded taskSpec");
@@ -240,8 +241,8 @@ Pipeline read_tekton_pipeline_run(const json& object, const PrimarySelector& pri
       bool labels_ok = labels_match(step.pod_labels, primary.pod_labels);
       bool container_ok =
           primary.container_name.empty() || primary.container_name == step.container;
-      step.primary = !(primary.pod_labels.empty() && primary.container_name.empty()) &&
-                     labels_ok && container_ok;
+      step.primary = !(primary.pod_labels.empty() && primary.container_name.empty()) && labels_ok &&
+                     container_ok;
       previous = step.name;
       first_of_task.push_back(s == 0);
       pipeline.steps.push_back(std::move(step));

@@ -203,4 +203,68 @@ TEST_CASE("kfp backend: failed runs fail their trials with KFP's message; bad ty
   }
 }
 
+TEST_CASE("kfp backend: an Argo DAG template becomes one KFP task per step", "[e2e]") {
+  TempDir dir;
+  FakeKfp kfp({dir.path(), {}, ""});
+  std::string spec = R"(apiVersion: kubeflow.org/v1beta1
+kind: Experiment
+metadata:
+  name: kfp-dag
+spec:
+  objective: {type: minimize, objectiveMetricName: loss}
+  algorithm: {algorithmName: random}
+  parallelTrialCount: 1
+  maxTrialCount: 2
+  parameters:
+    - name: x
+      parameterType: double
+      feasibleSpace: {min: "0", max: "1"}
+  trialTemplate:
+    primaryContainerName: main
+    successCondition: status.[@this].#(phase=="Succeeded")#
+    failureCondition: status.[@this].#(phase=="Failed")#
+    trialParameters:
+      - name: x
+        reference: x
+    trialSpec:
+      apiVersion: argoproj.io/v1alpha1
+      kind: Workflow
+      spec:
+        entrypoint: dag
+        templates:
+          - name: dag
+            dag:
+              tasks:
+                - name: prepare
+                  template: prepare
+                - name: train
+                  template: train
+                  dependencies: [prepare]
+          - name: prepare
+            container:
+              image: busybox
+              command: [/bin/sh, -c, "test -n \"$SEXTANT_TRIAL\""]
+          - name: train
+            container:
+              image: trainer
+              command: [SEXTANT, report, "loss=${trialParameters.x}"]
+)";
+  spec.replace(spec.find("SEXTANT,"), 7, kSextant);
+  auto file = dir.write("kfp-dag.yaml", spec);
+  auto db = (dir / "kfp.db").string();
+  auto run = run_sextant({"--db", db, "run", "-f", file, "--progress", "lines", "--backend", "kfp",
+                          "--kfp-url", kfp.url()});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  auto runs = kfp.runs();
+  REQUIRE(runs.size() == 2);
+  for (const auto& r : runs) CHECK(r["state"] == "SUCCEEDED");
+  auto trials = json::parse(run_sextant({"--db", db, "get", "trials", "kfp-dag", "-o", "json"}).out);
+  for (const auto& t : trials) {
+    CHECK(last_state(t) == "Succeeded");
+    CHECK(std::stod(t["status"]["observation"]["metrics"][0]["latest"].get<std::string>()) ==
+          Approx(assigned_x(t)).epsilon(1e-9));
+  }
+}
+
 }  // namespace sextant::testing

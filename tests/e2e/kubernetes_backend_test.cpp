@@ -12,6 +12,7 @@
 #include "engine/controller/trial_names.hpp"
 #include "tests/e2e/run_support.hpp"
 #include "tests/support/fake_kube/fake_kube_api.hpp"
+#include "tests/support/fake_kube/pipeline_kubelets.hpp"
 
 namespace sextant::testing {
 namespace {
@@ -23,7 +24,10 @@ struct Cluster {
   FakeKubeApi api;
   std::filesystem::path kubeconfig;
 
-  Cluster() : api(options(dir)) { kubeconfig = api.write_kubeconfig(dir / "kubeconfig", "hpo"); }
+  Cluster() : api(options(dir)) {
+    kubeconfig = api.write_kubeconfig(dir / "kubeconfig", "hpo");
+    register_pipeline_kubelets(api);
+  }
 
   static FakeKubeOptions options(const TempDir& dir) {
     FakeKubeOptions o;
@@ -269,6 +273,31 @@ TEST_CASE("kubernetes backend: a killed engine adopts its running Jobs on restar
   auto events = run_sextant(
       {"--db", (cluster.dir / "k8s.db").string(), "get", "events", "k8s-restart", "-o", "json"});
   CHECK(events.out.find("TrialAdopted") != std::string::npos);
+}
+
+TEST_CASE("kubernetes backend: Katib's Argo Workflow example runs as Workflows", "[e2e]") {
+  Cluster cluster;
+  const std::string train = std::string(SEXTANT_SOURCE_DIR) + "/examples/pipelines/train.py";
+  auto spec = cluster.dir.write(
+      "argo.yaml", katib_spec("argo_argo-workflow.yaml", {{"\"/opt/pytorch-mnist/mnist.py\"", train},
+                                                          {"maxTrialCount: 5", "maxTrialCount: 2"}}));
+  auto run = run_sextant(cluster.run_args(spec));
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  auto trials = cluster.get("trials", "katib-argo-workflow");
+  REQUIRE(trials.size() == 2);
+  for (const auto& t : trials) {
+    INFO(t["status"].dump());
+    CHECK(last_state(t) == "Succeeded");
+    CHECK(objective(t) > 0);  // the training step's loss, read from its pod's log
+  }
+  // retain: true in Katib's example, so the Workflows stay, in the spec's namespace, finished.
+  auto workflows = cluster.api.objects("argoproj.io/v1alpha1", "Workflow", "argo");
+  REQUIRE(workflows.size() == 2);
+  for (const auto& w : workflows) {
+    CHECK(w["status"]["phase"] == "Succeeded");
+    CHECK(w["metadata"]["labels"]["katib.kubeflow.org/experiment"] == "katib-argo-workflow");
+  }
 }
 
 }  // namespace sextant::testing

@@ -94,8 +94,7 @@ TEST_CASE("a Tekton PipelineRun trial passes a task result to the training task"
     CHECK(last_state(t) == "Succeeded");
     auto steps = r.experiment_dir / name / "steps";
     // The result file the first task wrote, mapped from /tekton/results/num-examples-post.
-    std::string examples =
-        read_text(steps / "data-preprocessing/tekton/results/num-examples-post");
+    std::string examples = read_text(steps / "data-preprocessing/tekton/results/num-examples-post");
     REQUIRE_FALSE(examples.empty());
     CHECK(read_text(steps / "data-preprocessing.log") == examples + "\n");
     std::string train = read_text(steps / "model-training.log");
@@ -143,12 +142,14 @@ TEST_CASE("the pipeline driver stops its running steps on SIGTERM", "[e2e][pipel
        {{"entrypoint", "long"},
         {"templates",
          {{{"name", "long"},
-           {"container", {{"command", {"/bin/sh", "-c", "echo $$ > pid; echo ready; sleep 60"}}}}}}}}}};
+           {"container",
+            {{"command", {"/bin/sh", "-c", "echo $$$$ > pid; echo ready; sleep 60"}}}}}}}}}};
   dir.write("pipeline.json", workflow.dump());
   Process driver({sextant_binary(), "pipeline-run", (dir / "pipeline.json").string(),
                   "--primary-container", "main", "--code-dir", dir.path().string(), "--grace",
                   "1"});
-  // Wait for the step to start, then stop the driver.
+  // ($$ is a literal $ in a container command, as Kubernetes reads it.) Wait for the step to
+  // start, then stop the driver.
   for (int i = 0; i < 200 && read_text(dir / "steps/long.log").find("ready") == std::string::npos;
        ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(25));

@@ -163,3 +163,36 @@ TEST_CASE("serving e2e: unknown experiments and models exit 3") {
   CHECK_THAT(missing.err, Catch::Contains("no database at"));
   REQUIRE(run_sextant({"--db", db, "models", "list"}).exit_code == 3);
 }
+
+TEST_CASE("serving e2e: --artifact-prefix records cluster artifact URIs that a KServe plan uses") {
+  TempDir dir;
+  auto example = std::filesystem::path(SEXTANT_SOURCE_DIR) / "examples" / "xgboost-breast-cancer";
+  std::string spec = read_text(example / "xgb-breast-cancer.yaml");
+  for (auto [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"maxTrialCount: 12", "maxTrialCount: 1"},
+           {"- train_xgb.py", "- " + (example / "train_xgb.py").string()}}) {
+    auto at = spec.find(from);
+    REQUIRE(at != std::string::npos);
+    spec.replace(at, from.size(), to);
+  }
+  auto db = (dir / "prefix.db").string();
+  REQUIRE(run_sextant({"--db", db, "run", "-f", dir.write("xgb.yaml", spec), "--progress", "none",
+                       "--artifact-prefix", "s3://models-bucket/tuning/"})
+              .exit_code == 0);
+  auto trials = json::parse(
+      run_sextant({"--db", db, "get", "trials", "xgb-breast-cancer", "-o", "json"}).out);
+  std::string trial = trials[0]["metadata"]["name"];
+  auto plan = run_sextant({"--db", db, "promote", "xgb-breast-cancer", "--target", "kserve",
+                           "--canary", "10", "--namespace", "serving", "--dry-run"});
+  INFO(plan.err);
+  REQUIRE(plan.exit_code == 0);
+  CHECK_THAT(plan.out,
+             Catch::Contains("storageUri: s3://models-bucket/tuning/xgb-breast-cancer/" + trial) &&
+                 Catch::Contains("canaryTrafficPercent = 10") &&
+                 Catch::Contains("in namespace serving"));
+  CHECK(json::parse(run_sextant({"--db", db, "models", "list", "-o", "json"}).out).empty());
+  // The local target cannot use a bucket.
+  auto local = run_sextant({"--db", db, "promote", "xgb-breast-cancer"});
+  CHECK(local.exit_code == 2);
+  CHECK_THAT(local.err, Catch::Contains("is remote (use --target kserve)"));
+}

@@ -271,7 +271,7 @@ TEST_CASE(
   CHECK(std::stod(t["metrics"][0]["value"].get<std::string>()) == Approx(0.2));
   CHECK(std::stod(t["metrics"][0]["latest"].get<std::string>()) == Approx(0.2));
   CHECK(t["metrics"][1]["name"] == "accuracy");
-  CHECK(t["metrics"][1]["strategy"] == "max");
+  CHECK(t["metrics"][1]["strategy"] == "min");  // Katib: the objective type's strategy by default
   CHECK(t["katib"]["kind"] == "Trial");
   CHECK(t["kubernetes"].is_null());
 

@@ -70,13 +70,16 @@ const StepResult& result_of(const PipelineResult& r, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("pipeline executor: independent steps run at the same time", "[orchestration][pipeline]") {
+TEST_CASE("pipeline executor: independent steps run at the same time",
+          "[orchestration][pipeline]") {
   TempDir dir;
   // Each step leaves a marker and waits (up to 10 s) for the other's: both can finish only
   // when they run at the same time.
   auto waiter = [&](const std::string& mine, const std::string& other) {
-    return "touch " + mine + "; i=0; while [ ! -f " + other + " ]; do i=$((i+1)); "
-           "[ $i -gt 200 ] && exit 1; sleep 0.05; done; echo saw " + other;
+    return "touch " + mine + "; i=0; while [ ! -f " + other +
+           " ]; do i=$((i+1)); "
+           "[ $i -gt 200 ] && exit 1; sleep 0.05; done; echo saw " +
+           other;
   };
   Pipeline p;
   p.kind = "Workflow";
@@ -171,7 +174,7 @@ spec:
       container:
         command: [/bin/sh, -c, 'echo "loss=0.5 file={{inputs.parameters.file}} out={{inputs.parameters.out}}"']
 )Y",
-                                                   "wf.yaml")
+                                                  "wf.yaml")
                 .at(0)
                 .value;
   Pipeline p = read_pipeline(wf, {{{"primary", "yes"}}, "main"});
@@ -190,8 +193,7 @@ spec:
   CHECK(result_of(r, "produce").outputs.at("answer") == "42");
   // The container path was mapped into the step's directory.
   CHECK(read_text(dir.path() / "trial/steps/produce/tmp/answer.txt") == "42\n");
-  CHECK(read_text(dir.path() / "trial/steps/consume.log") ==
-        "loss=0.5 file=42 out=printed 7\n");
+  CHECK(read_text(dir.path() / "trial/steps/consume.log") == "loss=0.5 file=42 out=printed 7\n");
   // Only the primary step's output reaches the primary fd.
   CHECK(primary_out == "loss=0.5 file=42 out=printed 7\n");
 }
@@ -241,7 +243,7 @@ spec:
           steps:
             - {name: show, command: [/bin/echo, "value=$(params.v)"]}
 )Y",
-                                                    "run.yaml")
+                                                   "run.yaml")
                  .at(0)
                  .value;
   Pipeline p = read_pipeline(run, {});

@@ -132,10 +132,9 @@ TEST_CASE("pipeline reader: Katib's Argo example (steps template, script, result
   const auto& train = p.steps[1];
   CHECK(train.primary);
   CHECK(train.dependencies == Strings{"data-preprocessing"});
-  CHECK(train.command == Strings{"python3", "/opt/pytorch-mnist/mnist.py",
-                                 "--lr=${trialParameters.learningRate}",
-                                 "--epochs={{steps.data-preprocessing.outputs.result}}",
-                                 "--batch-size=16"});
+  CHECK(train.command ==
+        Strings{"python3", "/opt/pytorch-mnist/mnist.py", "--lr=${trialParameters.learningRate}",
+                "--epochs={{steps.data-preprocessing.outputs.result}}", "--batch-size=16"});
   REQUIRE(train.inputs.size() == 1);
   CHECK(train.inputs[0].step == "data-preprocessing");
   // Without the label only container "main" is asked for: both steps' pods qualify.
@@ -239,9 +238,10 @@ spec:
 TEST_CASE("pipeline reader: what cannot run locally is an error naming the field",
           "[orchestration][pipeline]") {
   auto argo = [](const std::string& templates) {
-    return yaml("apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nspec:\n  entrypoint: m\n"
-                "  templates:\n" +
-                templates);
+    return yaml(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nspec:\n  entrypoint: m\n"
+        "  templates:\n" +
+        templates);
   };
   auto error_of = [](const json& object, PrimarySelector primary = {}) -> std::string {
     try {
@@ -300,8 +300,9 @@ spec:
         taskRef: {name: shared-task}
 )Y");
   CHECK_THAT(error_of(tekton), Catch::StartsWith("spec.pipelineSpec.tasks[0].taskRef:"));
-  auto no_spec = yaml("apiVersion: tekton.dev/v1\nkind: PipelineRun\nspec:\n"
-                      "  pipelineRef: {name: p}\n");
+  auto no_spec = yaml(
+      "apiVersion: tekton.dev/v1\nkind: PipelineRun\nspec:\n"
+      "  pipelineRef: {name: p}\n");
   CHECK_THAT(error_of(no_spec), Catch::StartsWith("spec.pipelineRef:"));
   auto bad_param = yaml(R"Y(
 apiVersion: tekton.dev/v1
