@@ -67,7 +67,11 @@ int serve_command(const GlobalOptions& global, const ServeOptions& options) {
   engine::HttpServer server(
       host, port,
       [&service](const engine::HttpRequest& request) { return service.handle(request); },
-      options.max_body_bytes, options.threads);
+      options.max_body_bytes, options.threads,
+      // The protocol's error shape also for what the server answers itself (413, 400, 431).
+      [](int status, std::string_view, const std::string& message) {
+        return serving::oip_error(status, message);
+      });
   std::string models;
   for (const auto& m : loaded) models += (models.empty() ? "" : ", ") + m;
   std::fprintf(stderr, "sextant serve: listening on http://%s:%u (models dir %s): %s\n",

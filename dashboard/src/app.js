@@ -337,6 +337,10 @@
       return list;
     }
     let current = [];
+    function shownText() {
+      return current.length + " of " + st.trials.size + " trials shown" + (current.length > P.MAX_DRAWN
+        ? "; plots draw " + P.MAX_DRAWN + " (the best fifth and an even sample of the rest)" : "");
+    }
     function ctx() {
       return { trials: current, params, metric: exp.objective.metric, maximize: exp.objective.type === "maximize",
         logY: st.logY, series: st.series,
@@ -376,7 +380,7 @@
     }
     function refresh() {
       current = filtered();
-      shown.textContent = current.length + " of " + st.trials.size + " trials shown";
+      shown.textContent = shownText();
       drawPlots();
       st.table.page = 0;
       renderTable();
@@ -466,7 +470,7 @@
       renderHeader();
       renderStateBoxes();
       current = filtered();
-      shown.textContent = current.length + " of " + st.trials.size + " trials shown";
+      shown.textContent = shownText();
       drawPlots();
       renderTable();
       refreshImportance();

@@ -9,8 +9,9 @@
   };
   const STATE_ORDER = ["Succeeded", "EarlyStopped", "Running", "Created", "Failed",
     "MetricsUnavailable", "Killed"];
-  // Above this many points a trace is drawn with WebGL.
-  const GL_THRESHOLD = 4000;
+  // Above this many points a trace is drawn with WebGL. Plots draw at most MAX_DRAWN trials,
+  // and SVG draws 5,000 markers faster than a WebGL context starts on a machine without a GPU.
+  const GL_THRESHOLD = 20000;
   const CONFIG = { displaylogo: false, responsive: true,
     modeBarButtonsToRemove: ["lasso2d", "select2d"] };
   const FONT = { family: "system-ui, -apple-system, Segoe UI, Roboto, DejaVu Sans, sans-serif",
@@ -37,6 +38,21 @@
     }), CONFIG);
   }
 
+  // At most this many trials are drawn per plot: the best fifth of them always, and an even
+  // sample (by trial number) of the rest. Statistics (best so far, the contour's grid) use all.
+  const MAX_DRAWN = 5000;
+  function drawable(trials, ctx, max) {
+    max = max || MAX_DRAWN;
+    if (trials.length <= max) return trials;
+    const scored = trials.filter((t) => t.objective !== null)
+      .sort((a, b) => (ctx.maximize ? b.objective - a.objective : a.objective - b.objective));
+    const keep = new Set(scored.slice(0, Math.floor(max / 5)));
+    const rest = trials.filter((t) => !keep.has(t));
+    const stride = rest.length / (max - keep.size);
+    for (let k = 0; keep.size < max && Math.floor(k * stride) < rest.length; k++) keep.add(rest[Math.floor(k * stride)]);
+    return trials.filter((t) => keep.has(t));
+  }
+
   // A parameter value on its plot axis: numbers for numeric ranges, the list index for
   // categorical and discrete parameters (drawn with their labels as tick text).
   function paramValue(p, text) {
@@ -55,8 +71,9 @@
 
   // Optimization history: one marker trace per state, and the best value so far.
   function history(el, ctx) {
-    const trials = ctx.trials.filter((t) => t.objective !== null);
-    if (!trials.length) return empty(el, "No trial has reported " + ctx.metric + " yet");
+    const all = ctx.trials.filter((t) => t.objective !== null);
+    if (!all.length) return empty(el, "No trial has reported " + ctx.metric + " yet");
+    const trials = drawable(all, ctx);
     const traces = [];
     for (const state of STATE_ORDER) {
       const mine = trials.filter((t) => t.state === state);
@@ -69,17 +86,20 @@
         meta: { role: "points" },
       });
     }
-    const sorted = trials.slice().sort((a, b) => a.seq - b.seq);
+    // The best-so-far line over every trial, kept to the points where it changes.
+    const sorted = all.slice().sort((a, b) => a.seq - b.seq);
     const bx = [], by = [];
     let best = null;
     for (const t of sorted) {
-      if (best === null || (ctx.maximize ? t.objective > best : t.objective < best)) best = t.objective;
-      bx.push(t.seq); by.push(best);
+      if (best === null || (ctx.maximize ? t.objective > best : t.objective < best)) {
+        best = t.objective; bx.push(t.seq); by.push(best);
+      }
     }
+    bx.push(sorted[sorted.length - 1].seq); by.push(best);
     traces.push({ type: scatterType(trials.length), mode: "lines", name: "best so far", x: bx,
       y: by, line: { color: "#1d2330", width: 2, shape: "hv" }, hoverinfo: "y",
       meta: { role: "best" } });
-    const positive = trials.every((t) => t.objective > 0);
+    const positive = all.every((t) => t.objective > 0);
     return draw(el, traces, baseLayout({
       xaxis: axis("trial"),
       yaxis: axis(ctx.metric, { type: ctx.logY && positive ? "log" : "linear" }),
@@ -89,7 +109,7 @@
   // Parallel coordinates: one axis per parameter (log10 for log parameters, labelled with the
   // original values), and the objective last; lines coloured by the objective.
   function parallel(el, ctx) {
-    const trials = ctx.trials.filter((t) => t.objective !== null);
+    const trials = drawable(ctx.trials.filter((t) => t.objective !== null), ctx);
     if (trials.length < 2) return empty(el, "Needs two trials with " + ctx.metric);
     const dims = ctx.params.map((p, i) => {
       const raw = trials.map((t) => paramValue(p, t.values[i]));
@@ -118,7 +138,8 @@
 
   // Slices: the objective against each parameter, one panel each, coloured by trial number.
   function slices(el, ctx) {
-    const trials = ctx.trials.filter((t) => t.objective !== null);
+    // Half as many per panel: one panel per parameter.
+    const trials = drawable(ctx.trials.filter((t) => t.objective !== null), ctx, MAX_DRAWN / 2);
     if (!trials.length) return empty(el, "No trial has reported " + ctx.metric + " yet");
     const n = ctx.params.length;
     const traces = [];
@@ -193,15 +214,16 @@
     }
     const centers = [];
     for (let k = 0; k < G; k++) centers.push((k + 0.5) / G);
+    const shownPts = pts.length > MAX_DRAWN ? drawable(pts, ctx) : pts;
     const traces = [{
       type: "contour", x: centers.map((u) => fromUnit(px, u)), y: centers.map((u) => fromUnit(py, u)),
       z: z, colorscale: "Viridis", reversescale: !ctx.maximize, ncontours: 18, hoverinfo: "z",
       colorbar: { title: { text: ctx.metric }, thickness: 12 }, line: { width: 0.5, color: "rgba(255,255,255,.4)" },
     }, {
-      type: scatterType(pts.length), mode: "markers", name: "trials",
-      x: pts.map((t) => paramValue(px, t.values[xi])), y: pts.map((t) => paramValue(py, t.values[yi])),
-      text: pts.map((t) => hoverOf(t, ctx.params)), hoverinfo: "text",
-      marker: { size: pts.length > 2000 ? 3 : 6, color: "rgba(255,255,255,.85)",
+      type: scatterType(shownPts.length), mode: "markers", name: "trials",
+      x: shownPts.map((t) => paramValue(px, t.values[xi])), y: shownPts.map((t) => paramValue(py, t.values[yi])),
+      text: shownPts.map((t) => hoverOf(t, ctx.params)), hoverinfo: "text",
+      marker: { size: shownPts.length > 2000 ? 3 : 6, color: "rgba(255,255,255,.85)",
         line: { color: "#1d2330", width: 0.8 } },
     }];
     return draw(el, traces, baseLayout({ showlegend: false,
@@ -269,7 +291,7 @@
   // Timeline: a bar from start to end per trial (line segments per state, so that 50,000
   // trials draw at once).
   function timeline(el, ctx) {
-    const trials = ctx.trials.filter((t) => t.startedAt > 0);
+    const trials = drawable(ctx.trials.filter((t) => t.startedAt > 0), ctx);
     if (!trials.length) return empty(el, "No trial has started yet");
     const now = ctx.now;
     const traces = [];
@@ -283,7 +305,7 @@
         y.push(t.seq, t.seq, null);
         text.push(t.name, t.name, "");
       }
-      traces.push({ type: trials.length > GL_THRESHOLD / 2 ? "scattergl" : "scatter", mode: "lines",
+      traces.push({ type: scatterType(trials.length * 3), mode: "lines",
         name: state, x, y, text, hoverinfo: "text+x",
         line: { color: STATE_COLORS[state], width: trials.length > 400 ? 2 : 5 } });
     }
@@ -304,6 +326,6 @@
       yaxis2: other ? axis("other metrics", { overlaying: "y", side: "right", showgrid: false }) : undefined }));
   }
 
-  window.SextantPlots = { STATE_COLORS, STATE_ORDER, history, parallel, slices, contour,
+  window.SextantPlots = { MAX_DRAWN, STATE_COLORS, STATE_ORDER, history, parallel, slices, contour,
     importance, curves, timeline, trialCurves, paramValue };
 })();

@@ -38,6 +38,7 @@ constexpr size_t kHeaderLimit = 16 * 1024;
 struct ServerConfig {
   HttpHandler handler;
   size_t max_body_bytes;
+  HttpErrorFormat error_format;  // unset: the engine's error_response()
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -90,7 +91,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec == http::error::body_limit) return reject_too_large();
     if (ec == http::error::header_limit) {
       return send(
-          error_response(431, "invalid_argument",
+          server_error(431, "invalid_argument",
                          "request headers exceed " + std::to_string(kHeaderLimit) + " bytes"),
           true, true);
     }
@@ -100,12 +101,18 @@ class Session : public std::enable_shared_from_this<Session> {
         ec.category() != http::make_error_code(http::error::bad_target).category()) {
       return close();
     }
-    send(error_response(400, "invalid_argument", "malformed HTTP request: " + ec.message()), true,
+    send(server_error(400, "invalid_argument", "malformed HTTP request: " + ec.message()), true,
          true);
   }
 
+  // Errors the server answers itself (before or after the handler), in the caller's format.
+  HttpResponse server_error(int status, std::string_view code, const std::string& message) const {
+    return config_.error_format ? config_.error_format(status, code, message)
+                                : error_response(status, code, message);
+  }
+
   void reject_too_large() {
-    send(error_response(413, "payload_too_large",
+    send(server_error(413, "payload_too_large",
                         "request body exceeds the limit of " +
                             std::to_string(config_.max_body_bytes) + " bytes"),
          true, true);
@@ -147,7 +154,7 @@ class Session : public std::enable_shared_from_this<Session> {
       // A handler answered something HTTP cannot carry (a body on 204, a bad header).
       response_.emplace();
       fill(*response_,
-           error_response(500, "internal", std::string("unsendable response: ") + error.what()),
+           server_error(500, "internal", std::string("unsendable response: ") + error.what()),
            close_after);
     }
     stream_.expires_after(kIoTimeout);
@@ -253,10 +260,10 @@ struct HttpServer::Impl {
 };
 
 HttpServer::HttpServer(std::string bind_address, uint16_t port, HttpHandler handler,
-                       size_t max_body_bytes, size_t threads)
+                       size_t max_body_bytes, size_t threads, HttpErrorFormat error_format)
     : impl_(std::make_unique<Impl>()) {
   if (!handler) throw Error(ErrorCode::kInternal, "HttpServer needs a handler");
-  impl_->config = ServerConfig{std::move(handler), max_body_bytes};
+  impl_->config = ServerConfig{std::move(handler), max_body_bytes, std::move(error_format)};
   if (threads == 0) threads = 1;
   impl_->ioc = std::make_unique<asio::io_context>(static_cast<int>(threads));
   impl_->acceptor = std::make_unique<tcp::acceptor>(*impl_->ioc);

@@ -4,7 +4,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "engine/api/http_message.hpp"
 
@@ -24,10 +26,16 @@ inline constexpr const char* kDefaultBindAddress = "127.0.0.1";
 //   oversized headers 431; all errors carry {"error":{"code":...,"message":...}}.
 // - A handler that throws: sextant::Error maps by code (400/404/409/503/500), anything else 500.
 // - The handler runs on a server thread; it must not call stop() on its own server.
+// The body of an error the server answers itself (413, 431, 400, 500), for protocols whose
+// error shape is not the engine's (the Open Inference Protocol's {"error": "..."}).
+using HttpErrorFormat =
+    std::function<HttpResponse(int status, std::string_view code, const std::string& message)>;
+
 class HttpServer {
  public:
   HttpServer(std::string bind_address, uint16_t port, HttpHandler handler,
-             size_t max_body_bytes = 64 * 1024, size_t threads = 4);
+             size_t max_body_bytes = 64 * 1024, size_t threads = 4,
+             HttpErrorFormat error_format = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

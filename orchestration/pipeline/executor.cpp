@@ -19,7 +19,7 @@
 #include <sstream>
 
 #include "engine/error.hpp"
-#include "orchestration/pipeline/step_process.hpp"
+#include "trials/local/process.hpp"
 #include "trials/local/launch_plan.hpp"
 
 extern char** environ;
@@ -411,8 +411,8 @@ class Executor {
       fail_step(index, "StartError", why);
       return;
     }
-    StepSpawn spawn{exec_path, argv, env, cwd, out_pipe[1], err_pipe[1]};
-    trials::SpawnResult spawned = spawn_step(spawn);
+    trials::SpawnResult spawned =
+        trials::spawn_process({exec_path, argv, env, cwd, out_pipe[1], err_pipe[1]});
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);
     if (spawned.pid <= 0) {

@@ -169,7 +169,7 @@ TEST_CASE("serving e2e: --artifact-prefix records cluster artifact URIs that a K
   auto example = std::filesystem::path(SEXTANT_SOURCE_DIR) / "examples" / "xgboost-breast-cancer";
   std::string spec = read_text(example / "xgb-breast-cancer.yaml");
   for (auto [from, to] : std::vector<std::pair<std::string, std::string>>{
-           {"maxTrialCount: 12", "maxTrialCount: 1"},
+           {"maxTrialCount: 12", "maxTrialCount: 3"},
            {"- train_xgb.py", "- " + (example / "train_xgb.py").string()}}) {
     auto at = spec.find(from);
     REQUIRE(at != std::string::npos);
@@ -181,7 +181,10 @@ TEST_CASE("serving e2e: --artifact-prefix records cluster artifact URIs that a K
               .exit_code == 0);
   auto trials = json::parse(
       run_sextant({"--db", db, "get", "trials", "xgb-breast-cancer", "-o", "json"}).out);
-  std::string trial = trials[0]["metadata"]["name"];
+  REQUIRE(trials.size() == 3);
+  auto best = json::parse(run_sextant({"--db", db, "best", "xgb-breast-cancer", "-o", "json"}).out);
+  INFO(best.dump());
+  std::string trial = best["bestTrialName"];
   auto plan = run_sextant({"--db", db, "promote", "xgb-breast-cancer", "--target", "kserve",
                            "--canary", "10", "--namespace", "serving", "--dry-run"});
   INFO(plan.err);

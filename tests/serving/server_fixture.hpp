@@ -21,7 +21,9 @@ struct ServerFixture {
     service = std::make_unique<serving::OipService>(table, serving::OipOptions{dir / "models", {}});
     server = std::make_unique<engine::HttpServer>(
         "127.0.0.1", 0, [this](const engine::HttpRequest& r) { return service->handle(r); },
-        max_body_bytes, 4);
+        max_body_bytes, 4, [](int status, std::string_view, const std::string& message) {
+          return serving::oip_error(status, message);
+        });
   }
 
   std::filesystem::path version_dir(const std::string& model, int version) const {

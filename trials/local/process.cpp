@@ -92,6 +92,7 @@ struct ChildArgs {
   char* const* envp;
   const char* cwd;
   int output_fd;
+  int stderr_fd;
   int devnull;
   int err_fd;
   const int* reset;
@@ -148,7 +149,7 @@ int child_main(void* raw) {
   if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail(kStageSetup);
   if (::getppid() != a.parent) ::_exit(127);  // the engine died between clone and prctl
   for (int i = 0; i < a.reset_count; ++i) kernel_set_default(a.reset[i]);
-  if (::dup2(a.devnull, 0) < 0 || ::dup2(a.output_fd, 1) < 0 || ::dup2(a.output_fd, 2) < 0)
+  if (::dup2(a.devnull, 0) < 0 || ::dup2(a.output_fd, 1) < 0 || ::dup2(a.stderr_fd, 2) < 0)
     fail(kStageSetup);
   if (a.cwd && ::chdir(a.cwd) != 0) fail(kStageChdir);
   if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
@@ -200,6 +201,7 @@ SpawnResult spawn_process(const SpawnSpec& spec) {
                  envp.data(),
                  cwd_text.empty() ? nullptr : cwd_text.c_str(),
                  spec.output_fd,
+                 spec.error_fd < 0 ? spec.output_fd : spec.error_fd,
                  devnull,
                  err_pipe[1],
                  reset,

@@ -16,7 +16,9 @@ struct SpawnSpec {
   std::vector<std::string> argv;  // argv[0] as the template wrote it
   std::vector<std::string> env;   // "NAME=value", the whole environment
   std::filesystem::path cwd;      // "" = inherit
-  int output_fd = -1;             // becomes the child's stdout and stderr
+  int output_fd = -1;             // becomes the child's stdout (and stderr, unless error_fd)
+  int error_fd = -1;              // becomes the child's stderr when set (a pipeline step's
+                                  // stdout alone is Argo's outputs.result)
 };
 
 struct SpawnResult {
@@ -28,9 +30,10 @@ struct SpawnResult {
 // rather than copying its page tables; the calling thread waits for the exec). The child: own
 // process group (setpgid), SIGKILL when the calling thread dies (PR_SET_PDEATHSIG; call this
 // from a long-lived thread), default signal dispositions and an empty signal mask, stdin from
-// /dev/null, stdout and stderr to output_fd, every other descriptor closed at exec. Exec
-// failures travel back through a CLOEXEC pipe, so this returns only after the child has
-// exec'd (or failed to, and has been reaped). output_fd must be above 2.
+// /dev/null, stdout and stderr to output_fd (stderr to error_fd when set), every other
+// descriptor closed at exec. Exec failures travel back through a CLOEXEC pipe, so this returns
+// only after the child has exec'd (or failed to, and has been reaped). output_fd and error_fd
+// must be above 2.
 SpawnResult spawn_process(const SpawnSpec& spec);
 
 // Field 22 of /proc/<pid>/stat (start time in clock ticks since boot); it tells a process

@@ -31,7 +31,8 @@ struct PrimaryContainer {
 // container's env (earlier entries only, for env), $$ is a literal $, unknown references stay.
 // - batch Job: spec.template.spec.containers; the time limit is the smaller of the Job's and
 //   the pod template's activeDeadlineSeconds.
-// - Argo Workflow, Tekton PipelineRun: error, not supported locally yet.
+// - Argo Workflow, Tekton PipelineRun: error (they have no single primary container; the local
+//   runner runs them as pipelines through orchestration/pipeline instead).
 // - Any other kind (PyTorchJob, TFJob, XGBoostJob, MPIJob, custom resources): the first
 //   container with that name in a depth-first walk of the object (keys in sorted order, so
 //   PyTorchJob's Master comes before Worker), so a training-operator spec runs as one process;
