@@ -332,28 +332,9 @@ class ArgoReader {
     reject(c, "envFrom", cpath, "envFrom cannot be resolved locally");
     std::string container_name = string_member(c, "name", cpath).value_or("");
 
-    std::map<std::string, std::string> env_values;
-    const json& env = array_member(c, "env", cpath);
-    for (size_t i = 0; i < env.size(); ++i) {
-      std::string p = cpath + ".env[" + std::to_string(i) + "]";
-      auto ename = string_member(env[i], "name", p);
-      if (!ename) fail(p + ".name", "an env entry needs a name");
-      reject(env[i], "valueFrom", p, "valueFrom cannot be resolved locally");
-      std::string value = trials::expand_kubernetes_references(
-          sub(string_member(env[i], "value", p).value_or(""), p + ".value"), env_values);
-      env_values[*ename] = value;
-      step.env.push_back({*ename, value});
-    }
-    auto expand = [&](const std::string& text, const std::string& p) {
-      return trials::expand_kubernetes_references(sub(text, p), env_values);
-    };
-    std::vector<std::string> command = string_list(c, "command", cpath);
-    std::vector<std::string> args = string_list(c, "args", cpath);
-    for (size_t i = 0; i < command.size(); ++i)
-      step.command.push_back(expand(command[i], cpath + ".command[" + std::to_string(i) + "]"));
-    std::vector<std::string> expanded_args;
-    for (size_t i = 0; i < args.size(); ++i)
-      expanded_args.push_back(expand(args[i], cpath + ".args[" + std::to_string(i) + "]"));
+    ContainerArgv argv = read_container_argv(c, cpath, sub, step);
+    step.command = std::move(argv.command);
+    std::vector<std::string> expanded_args = std::move(argv.args);
     if (script) {
       auto source = string_member(c, "source", cpath);
       if (!source) fail(cpath + ".source", "a script template needs a source");

@@ -74,33 +74,10 @@ std::string replace_all(std::string text, const std::string& from, const std::st
   return text;
 }
 
-bool executable_file(const std::filesystem::path& p) {
-  std::error_code ec;
-  return std::filesystem::is_regular_file(p, ec) && ::access(p.c_str(), X_OK) == 0;
-}
-
 std::string env_get(const std::vector<std::string>& env, const std::string& name) {
   for (const auto& e : env)
     if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=')
       return e.substr(name.size() + 1);
-  return "";
-}
-
-// "" when not found.
-std::string find_on_path(const std::string& program, const std::string& path_var,
-                         const std::filesystem::path& code_dir) {
-  std::string search = path_var.empty() ? "/usr/local/bin:/usr/bin:/bin" : path_var;
-  size_t start = 0;
-  while (start <= search.size()) {
-    size_t end = search.find(':', start);
-    if (end == std::string::npos) end = search.size();
-    std::string dir = search.substr(start, end - start);
-    std::filesystem::path candidate =
-        (dir.empty() ? std::filesystem::path(".") : std::filesystem::path(dir)) / program;
-    if (candidate.is_relative()) candidate = code_dir / candidate;
-    if (executable_file(candidate)) return candidate.string();
-    start = end + 1;
-  }
   return "";
 }
 
@@ -392,9 +369,9 @@ class Executor {
       if (exec_path.find('/') != std::string::npos) {
         exec_path = (code_dir_ / exec_path).lexically_normal().string();
       } else {
-        std::string found = find_on_path(exec_path, path_var, code_dir_);
+        std::string found = trials::find_on_path(exec_path, path_var, code_dir_);
         if (found.empty() && exec_path == "python") {
-          found = find_on_path("python3", path_var, code_dir_);
+          found = trials::find_on_path("python3", path_var, code_dir_);
           if (!found.empty()) notes.push_back("\"python\" is not on PATH; running " + found);
         }
         if (!found.empty()) exec_path = found;

@@ -6,9 +6,35 @@
 #include "engine/error.hpp"
 #include "orchestration/pipeline/pipeline.hpp"
 #include "orchestration/pipeline/reader_support.hpp"
+#include "trials/template/primary_container.hpp"
 
 namespace sextant::orchestration {
 namespace pipeline_detail {
+
+ContainerArgv read_container_argv(const json& c, const std::string& path, const Substitution& sub,
+                                  PipelineStep& step) {
+  std::map<std::string, std::string> env_values;
+  const json& env = array_member(c, "env", path);
+  for (size_t i = 0; i < env.size(); ++i) {
+    std::string p = path + ".env[" + std::to_string(i) + "]";
+    auto name = string_member(env[i], "name", p);
+    if (!name) fail(p + ".name", "an env entry needs a name");
+    reject(env[i], "valueFrom", p, "valueFrom cannot be resolved locally");
+    std::string value = trials::expand_kubernetes_references(
+        sub(string_member(env[i], "value", p).value_or(""), p + ".value"), env_values);
+    env_values[*name] = value;
+    step.env.push_back({*name, value});
+  }
+  ContainerArgv out;
+  for (const char* key : {"command", "args"}) {
+    std::vector<std::string> parts = string_list(c, key, path);
+    auto& target = std::string(key) == "command" ? out.command : out.args;
+    for (size_t i = 0; i < parts.size(); ++i)
+      target.push_back(trials::expand_kubernetes_references(
+          sub(parts[i], path + "." + key + "[" + std::to_string(i) + "]"), env_values));
+  }
+  return out;
+}
 
 void fail(const std::string& path, const std::string& message) {
   throw Error(ErrorCode::kInvalidArgument, message, path);

@@ -39,6 +39,19 @@ std::string substitute(const std::string& text, const std::string& open, const s
                        const std::function<std::optional<std::string>(
                            const std::string& body, const std::string& whole)>& lookup);
 
+// Substitutes a reader's references in a field's text; the path names the field for errors.
+using Substitution = std::function<std::string(const std::string& text, const std::string& path)>;
+
+// A container's (Argo) or step's (Tekton) env, command and args as Kubernetes reads them: each
+// value substituted by `sub`, then $(VAR) expanded to the env entries before it. The env goes to
+// step.env; env entries without a name or with valueFrom throw at their path.
+struct ContainerArgv {
+  std::vector<std::string> command;
+  std::vector<std::string> args;
+};
+ContainerArgv read_container_argv(const json& container, const std::string& path,
+                                  const Substitution& sub, PipelineStep& step);
+
 // Every label of `wanted` is in `labels` with the same value.
 bool labels_match(const std::map<std::string, std::string>& labels,
                   const std::map<std::string, std::string>& wanted);

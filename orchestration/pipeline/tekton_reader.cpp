@@ -198,27 +198,9 @@ Pipeline read_tekton_pipeline_run(const json& object, const PrimarySelector& pri
       auto sub = [&](const std::string& text, const std::string& p) {
         return resolve(text, p, task_values, nullptr, none);
       };
-      std::map<std::string, std::string> env_values;
-      const json& env = array_member(st, "env", sp);
-      for (size_t i = 0; i < env.size(); ++i) {
-        std::string p = sp + ".env[" + std::to_string(i) + "]";
-        auto ename = string_member(env[i], "name", p);
-        if (!ename) fail(p + ".name", "an env entry needs a name");
-        reject(env[i], "valueFrom", p, "valueFrom cannot be resolved locally");
-        std::string value = trials::expand_kubernetes_references(
-            sub(string_member(env[i], "value", p).value_or(""), p + ".value"), env_values);
-        env_values[*ename] = value;
-        step.env.push_back({*ename, value});
-      }
-      auto expand = [&](const std::string& text, const std::string& p) {
-        return trials::expand_kubernetes_references(sub(text, p), env_values);
-      };
-      std::vector<std::string> command = string_list(st, "command", sp);
-      std::vector<std::string> args = string_list(st, "args", sp);
-      for (size_t i = 0; i < command.size(); ++i)
-        step.command.push_back(expand(command[i], sp + ".command[" + std::to_string(i) + "]"));
-      for (size_t i = 0; i < args.size(); ++i)
-        step.command.push_back(expand(args[i], sp + ".args[" + std::to_string(i) + "]"));
+      ContainerArgv argv = read_container_argv(st, sp, sub, step);
+      step.command = std::move(argv.command);
+      step.command.insert(step.command.end(), argv.args.begin(), argv.args.end());
       if (auto script = string_member(st, "script", sp)) {
         if (!step.command.empty())
           fail(sp, "a step has either a script or command/args, not both (as in Tekton)");

@@ -73,11 +73,6 @@ bool is_pipeline_kind(const nlohmann::json& object) {
          (k == "PipelineRun" && a.rfind("tekton.dev/", 0) == 0);
 }
 
-bool executable_file(const std::filesystem::path& p) {
-  std::error_code ec;
-  return std::filesystem::is_regular_file(p, ec) && ::access(p.c_str(), X_OK) == 0;
-}
-
 std::string resolve_program(const std::string& program, const std::filesystem::path& code_dir,
                             const Environment& env) {
   if (program.empty()) return program;
@@ -85,7 +80,15 @@ std::string resolve_program(const std::string& program, const std::filesystem::p
   if (program.find('/') != std::string::npos)
     return (code_dir / program).lexically_normal().string();
   const std::string* path = env.get("PATH");
-  std::string search = path ? *path : "/usr/local/bin:/usr/bin:/bin";
+  std::string found = find_on_path(program, path ? *path : "", code_dir);
+  return found.empty() ? program : found;  // execve() then reports "no such file: <program>"
+}
+
+}  // namespace
+
+std::string find_on_path(const std::string& program, const std::string& path_var,
+                         const std::filesystem::path& code_dir) {
+  std::string search = path_var.empty() ? "/usr/local/bin:/usr/bin:/bin" : path_var;
   size_t start = 0;
   while (start <= search.size()) {
     size_t end = search.find(':', start);
@@ -94,13 +97,13 @@ std::string resolve_program(const std::string& program, const std::filesystem::p
     std::filesystem::path candidate =
         (dir.empty() ? std::filesystem::path(".") : std::filesystem::path(dir)) / program;
     if (candidate.is_relative()) candidate = code_dir / candidate;
-    if (executable_file(candidate)) return candidate.string();
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0)
+      return candidate.string();
     start = end + 1;
   }
-  return program;  // execve() then reports "no such file: <program>"
+  return "";
 }
-
-}  // namespace
 
 std::shared_ptr<const TextMetricsParser> ParserCache::text(
     const std::vector<std::string>& names, const std::vector<std::string>& filters) {

@@ -82,6 +82,11 @@ class ParserCache {
 LaunchPlan plan_launch(const engine::TrialLaunch& launch, const LocalRunnerOptions& options,
                        ParserCache& parsers);
 
+// The first executable `program` in the colon-separated `path_var` ("" = /usr/local/bin:/usr/bin:
+// /bin), relative entries taken from code_dir; "" when there is none.
+std::string find_on_path(const std::string& program, const std::string& path_var,
+                         const std::filesystem::path& code_dir);
+
 // Replaces whole-path occurrences of `from` in `text` by `to`.
 std::string rewrite_container_path(const std::string& text, const std::string& from,
                                    const std::string& to);
