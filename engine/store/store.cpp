@@ -1,5 +1,6 @@
 // SQLite store implementation (SQLiteCpp). SQLite exceptions are turned into sextant::Error here.
 #include "engine/store/store.hpp"
+#include "engine/store/sqlite_errors.hpp"
 #include "engine/util/clock.hpp"
 
 #include <fcntl.h>
@@ -116,29 +117,6 @@ CREATE INDEX promotions_by_model ON promotions(model, id);
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == Store::kSchemaVersion);
-
-[[noreturn]] void rethrow_sqlite(const std::exception& e, const std::string& what) {
-  if (auto* sq = dynamic_cast<const SQLite::Exception*>(&e)) {
-    int code = sq->getErrorCode();
-    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-      throw Error(ErrorCode::kUnavailable, what + ": database is busy: " + sq->what());
-    if (code == SQLITE_CONSTRAINT)
-      throw Error(ErrorCode::kConflict, what + ": " + sq->what());
-  }
-  throw Error(ErrorCode::kInternal, what + ": " + e.what());
-}
-
-// Runs `fn` and converts SQLiteCpp/nlohmann exceptions into sextant::Error.
-template <typename Fn>
-auto guarded(const std::string& what, Fn&& fn) -> decltype(fn()) {
-  try {
-    return fn();
-  } catch (const Error&) {
-    throw;
-  } catch (const std::exception& e) {
-    rethrow_sqlite(e, what);
-  }
-}
 
 json assignment_to_json(const Assignment& a) {
   json out = json::array();

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "engine/error.hpp"
+#include "engine/store/sqlite_errors.hpp"
 #include "engine/util/clock.hpp"
 
 namespace sextant::serving {
@@ -40,28 +41,7 @@ ModelVersion version_from_row(SQLite::Statement& q) {
   return v;
 }
 
-// SQLite and JSON exceptions become sextant::Error here, once.
-template <typename Fn>
-auto guarded(const std::string& what, Fn&& fn) -> decltype(fn()) {
-  try {
-    return fn();
-  } catch (const Error&) {
-    throw;
-  } catch (const SQLite::Exception& e) {
-    if (e.getErrorCode() == SQLITE_BUSY || e.getErrorCode() == SQLITE_LOCKED)
-      throw Error(ErrorCode::kUnavailable, what + ": the database is busy: " + e.what());
-    if (e.getErrorCode() == SQLITE_CONSTRAINT)
-      throw Error(ErrorCode::kConflict, what + ": " + e.what());
-    if (std::string(e.what()).find("no such table") != std::string::npos)
-      throw Error(ErrorCode::kUnavailable,
-                  what +
-                      ": the database predates the model registry; open it once with a "
-                      "read-write command (sextant promote, sextant run) to upgrade it");
-    throw Error(ErrorCode::kInternal, what + ": " + e.what());
-  } catch (const std::exception& e) {
-    throw Error(ErrorCode::kInternal, what + ": " + e.what());
-  }
-}
+using engine::guarded;
 
 std::vector<ModelVersion> query_versions(engine::Store& store, const std::string& sql,
                                          const std::vector<std::string>& binds) {
