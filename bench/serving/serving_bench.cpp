@@ -115,7 +115,7 @@ Latencies direct(const serving::ServedModel& model, const serving::Tensor& row, 
 }
 
 Latencies over_http(const std::string& url, const std::string& path, const std::string& body,
-                    int connections, int per_connection) {
+                    int connections, int per_connection, const std::string& method = "POST") {
   Latencies out;
   std::vector<std::vector<double>> each(connections);
   std::atomic<int> failures{0};
@@ -124,11 +124,11 @@ Latencies over_http(const std::string& url, const std::string& path, const std::
   for (int c = 0; c < connections; ++c) {
     threads.emplace_back([&, c] {
       serving::HttpConnection connection(serving::parse_http_url(url));
-      for (int i = 0; i < 100; ++i) connection.request("POST", path, body);  // warm up
+      for (int i = 0; i < 100; ++i) connection.request(method, path, body);  // warm up
       for (int i = 0; i < per_connection; ++i) {
         auto t0 = Clock::now();
         try {
-          if (connection.request("POST", path, body).status != 200) ++failures;
+          if (connection.request(method, path, body).status != 200) ++failures;
         } catch (...) {
           ++failures;
         }
@@ -156,7 +156,9 @@ std::string request_body(const std::string& input, int features) {
 int main(int argc, char** argv) {
   int requests = 4000;
   double swap_seconds = 2;
+  int server_threads = 4;  // sextant serve's default
   for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--server-threads")) server_threads = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--requests")) requests = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--swap-seconds")) swap_seconds = std::atof(argv[i + 1]);
   }
@@ -172,7 +174,7 @@ int main(int argc, char** argv) {
   service.load("mlp", 1);
   engine::HttpServer server(
       "127.0.0.1", 0, [&](const engine::HttpRequest& r) { return service.handle(r); },
-      16 * 1024 * 1024, 4);
+      16 * 1024 * 1024, static_cast<size_t>(server_threads));
   std::string url = "http://127.0.0.1:" + std::to_string(server.port());
 
   double load[3] = {0, 0, 0};
@@ -181,19 +183,28 @@ int main(int argc, char** argv) {
       "sextant serving bench: %s, load average %.1f while it ran (other work shares the cores)\n",
       bench::machine_description().c_str(), load[0]);
   std::printf(
-      "OIP v2 REST over loopback, HTTP/1.1 keep-alive, one row per request, server threads 4,\n"
+      "OIP v2 REST over loopback, HTTP/1.1 keep-alive, one row per request, server threads %d,\n"
       "%d requests per setting; latency = client send to whole answer read (request body "
       "prebuilt),\n"
       "in microseconds; direct = the model's predict() in this process; overhead = http x1 p50\n"
       "minus direct p50 (handler: route, parse, validate, serialize in-process; http adds Beast,\n"
       "loopback TCP and the client).\n\n",
-      requests);
+      server_threads, requests);
   std::printf("%-16s %-10s %9s %9s %10s %7s %10s\n", "model", "path", "p50 us", "p99 us", "req/s",
               "failed", "overhead");
   struct Case {
     std::string name, input;
     int features;
   };
+  {
+    // The floor of any request on this machine: a health check does no work, so its latency is
+    // Beast, loopback TCP, two thread wakeups and the client.
+    auto h = over_http(url, "/v2/health/live", "", 1, requests, "GET");
+    std::printf("%-16s %-10s %9s %9s %10s %7d %10s\n", "(no model)", "health x1",
+                bench::format("%.1f", bench::median(h.us)).c_str(),
+                bench::format("%.1f", bench::quantile(h.us, 0.99)).c_str(),
+                bench::format("%.0f", h.us.size() / h.seconds).c_str(), h.failures, "");
+  }
   for (const Case& m : {Case{"xgb", "features", 30}, Case{"mlp", "pixels", 64}}) {
     auto loaded = table.find(m.name);
     serving::Tensor row{m.input, serving::DataType::kFp32, {1, m.features}, {}, {}};
