@@ -52,6 +52,12 @@ struct Cluster {
     return json::parse(r.out);
   }
 
+  // Waits (up to 5 s) until the engine has created `count` Jobs in namespace hpo.
+  void wait_for_jobs(size_t count) const {
+    for (int i = 0; i < 100 && api.objects("batch/v1", "Job", "hpo").size() < count; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+
   // Requests the fake accepted (a create that met 409 and was adopted does not count).
   size_t count(const std::string& method, const std::string& path_part) const {
     size_t n = 0;
@@ -233,8 +239,7 @@ TEST_CASE("kubernetes backend: the API server going away and compacting its hist
   Process engine(cluster.engine_argv(spec));
   // Wait until the first Jobs exist, then take the API server away while they run, forget the
   // watch history (the engine's resumed watches get 410 and must list again), and come back.
-  for (int i = 0; i < 100 && cluster.api.objects("batch/v1", "Job", "hpo").size() < 2; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  cluster.wait_for_jobs(2);
   cluster.api.stop_listening();
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   cluster.api.compact(cluster.api.resource_version() + 1);
@@ -258,8 +263,7 @@ TEST_CASE("kubernetes backend: a killed engine adopts its running Jobs on restar
   auto spec = cluster.dir.write("s.yaml", with_namespace(build_spec(options), "hpo"));
   {
     Process engine(cluster.engine_argv(spec));
-    for (int i = 0; i < 100 && cluster.api.objects("batch/v1", "Job", "hpo").size() < 2; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    cluster.wait_for_jobs(2);
     REQUIRE(cluster.api.objects("batch/v1", "Job", "hpo").size() == 2);
     // Kill it once the store has both trials Running with their handles (a trial killed before
     // that is started again, and its create meets the existing Job: adopted too, by the 409).
