@@ -25,6 +25,8 @@ inline constexpr const char* kDefaultBindAddress = "127.0.0.1";
 //   body is never buffered), then the connection is closed. Malformed requests get 400,
 //   oversized headers 431; all errors carry {"error":{"code":...,"message":...}}.
 // - A handler that throws: sextant::Error maps by code (400/404/409/503/500), anything else 500.
+// - Each connection is served by one of the threads (round robin) from accept to close, so a
+//   handler that takes long delays the other connections of its thread, not all of them.
 // - The handler runs on a server thread; it must not call stop() on its own server.
 // The body of an error the server answers itself (413, 431, 400, 500), for protocols whose
 // error shape is not the engine's (the Open Inference Protocol's {"error": "..."}).
