@@ -134,6 +134,8 @@ int run_cli(int argc, char** argv) {
                     "local: model repository (default <db stem>-models)");
     cmd->add_option("--namespace", promote.kube_namespace, "kserve: namespace");
     cmd->add_option("--kubeconfig", promote.kubeconfig, "kserve: kubeconfig file");
+    cmd->add_option("--context", promote.kube_context,
+                    "kserve: kubeconfig context (default: its current-context)");
     cmd->add_option("--kube-server", promote.kube_server, "kserve: API server URL override");
     cmd->add_flag("--raw-deployment", promote.raw_deployment,
                   "kserve: RawDeployment mode (rolling update, no canary)");

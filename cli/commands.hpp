@@ -77,6 +77,7 @@ struct PromoteOptions {
   std::string models_dir;
   std::string kube_namespace;
   std::string kubeconfig;
+  std::string kube_context;  // "" = the kubeconfig's current-context
   std::string kube_server;
   bool raw_deployment = false;
   double timeout_seconds = 120;

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/auto_promotion.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
@@ -212,6 +213,11 @@ int run_command(const GlobalOptions& global, const RunOptions& options) {
   server.stop();
   view.finish();
   if (mode != ProgressMode::kNone) print_summary(spec, *store, outcome);
+  // spec.promotion acts on a finished success only: an interrupted run resumes later, and a
+  // failed experiment's best is not what anyone asked to serve.
+  int promotion_exit = 0;
+  if (spec.promotion && !outcome.interrupted && outcome.status.succeeded())
+    promotion_exit = auto_promote(global, options.backend, spec, *store);
   if (format == OutputFormat::kJson || format == OutputFormat::kYaml) {
     auto record = store->find_experiment(spec.name);
     print_document(std::cout,
@@ -221,7 +227,7 @@ int run_command(const GlobalOptions& global, const RunOptions& options) {
   }
   if (outcome.interrupted) return 130;
   if (outcome.status.failed()) return 5;
-  return 0;
+  return promotion_exit;
 }
 
 }  // namespace sextant::cli

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "engine/error.hpp"
+#include "engine/spec/promotion_spec.hpp"
 
 namespace sextant::cli {
 
@@ -31,9 +32,7 @@ std::pair<std::string, uint16_t> parse_listen(const std::string& listen, const s
 }
 
 void check_model_name(const std::string& name) {
-  bool ok = !name.empty() && name.size() <= 63 && name.front() != '-' && name.back() != '-';
-  for (char c : name) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
-  if (!ok)
+  if (!engine::is_model_name(name))
     throw Error(ErrorCode::kInvalidArgument,
                 "\"" + name +
                     "\" is not a model name: use lower case letters, digits and '-' "

@@ -125,9 +125,11 @@ void Controller::load_or_create() {
     return;
   }
 
-  // Katib allows only the three budget fields to change on an existing experiment.
+  // Katib allows only the three budget fields to change on an existing experiment; sextant's
+  // promotion block does not touch the trials either, so fixing it and rerunning is allowed.
   auto strip = [](nlohmann::json s) {
-    for (const char* k : {"parallelTrialCount", "maxTrialCount", "maxFailedTrialCount"}) s.erase(k);
+    for (const char* k : {"parallelTrialCount", "maxTrialCount", "maxFailedTrialCount", "promotion"})
+      s.erase(k);
     return s;
   };
   const auto& stored = record->spec.at("spec");
@@ -143,8 +145,8 @@ void Controller::load_or_create() {
     throw Error(ErrorCode::kConflict,
                 "experiment \"" + spec_.name + "\" already exists in " + store_.path().string() +
                     " with a different spec (changed: " + changed +
-                    "); only parallelTrialCount, maxTrialCount and maxFailedTrialCount may change "
-                    "when resuming. Rename the experiment (metadata.name) or use another --db.");
+                    "); only parallelTrialCount, maxTrialCount, maxFailedTrialCount and promotion may "
+                    "change when resuming. Rename the experiment (metadata.name) or use another --db.");
   }
   if (stored != given) {
     store_.update_experiment_spec(spec_.name, spec_.document);

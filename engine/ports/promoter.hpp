@@ -36,6 +36,7 @@ struct PromoterSettings {
   bool server_required = false;      // local: an unreachable server fails the promotion
   std::string kube_namespace;        // kserve
   std::string kubeconfig;            // kserve: path ("" = $KUBECONFIG, ~/.kube/config, in-cluster)
+  std::string kube_context;          // kserve: kubeconfig context ("" = its current-context)
   std::string kube_server;           // kserve: API server URL override (tests use a fake)
   bool raw_deployment = false;       // kserve: RawDeployment mode (no canary)
   std::chrono::milliseconds timeout{120'000};  // how long a rollout may take to become ready

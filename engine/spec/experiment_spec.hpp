@@ -84,6 +84,16 @@ struct TrialTemplate {
   std::string failure_condition;
 };
 
+// spec.promotion, a sextant extension (Katib has no such field): after the experiment succeeds,
+// its best trial's model is promoted when it beats the production version by `margin`.
+struct PromotionSpec {
+  std::string model;               // registry and served name (a DNS-1123 label)
+  std::string target = "local";    // "local" | "kserve"
+  double margin = 0;               // objective units, absolute, >= 0
+  int canary_traffic_percent = 0;  // kserve: 1..99 first, then all; 0 = all at once
+  std::string serving_url;         // local: the running `sextant serve` ("" = the default one)
+};
+
 struct ExperimentSpec {
   std::string name;
   std::string namespace_name = "default";
@@ -101,6 +111,7 @@ struct ExperimentSpec {
   MetricsCollectorSpec metrics_collector;
   std::string resume_policy = "Never";
   std::optional<nlohmann::json> nas_config;
+  std::optional<PromotionSpec> promotion;  // sextant extension; absent in Katib specs
 
   // The whole Experiment object after Katib's defaulting: what `validate -o yaml|json`
   // prints and what the store keeps. The typed fields above are derived from it.

@@ -8,6 +8,7 @@
 #include "engine/spec/metrics_collector.hpp"
 #include "engine/spec/objective.hpp"
 #include "engine/spec/parameters.hpp"
+#include "engine/spec/promotion_spec.hpp"
 #include "engine/spec/trial_template.hpp"
 
 namespace sextant::engine {
@@ -64,7 +65,8 @@ ExperimentSpec build_experiment_spec(const nlohmann::json& document, ProblemList
   if (!s.ok()) return spec;
   s.reject_unknown({"parameters", "objective", "algorithm", "earlyStopping", "trialTemplate",
                     "parallelTrialCount", "maxTrialCount", "maxFailedTrialCount",
-                    "metricsCollectorSpec", "nasConfig", "resumePolicy"});
+                    "metricsCollectorSpec", "nasConfig", "resumePolicy",
+                    "promotion"});  // promotion: a sextant extension (engine/spec/promotion_spec)
   spec.objective = read_objective(s.get("objective"), s.field("objective"), problems);
   if (auto a = read_algorithm_spec(s.get("algorithm"), s.field("algorithm"), true, problems))
     spec.algorithm = *a;
@@ -90,6 +92,7 @@ ExperimentSpec build_experiment_spec(const nlohmann::json& document, ProblemList
       read_trial_template(s.get("trialTemplate"), s.field("trialTemplate"), problems);
   spec.metrics_collector = read_metrics_collector(s.get("metricsCollectorSpec"),
                                                   s.field("metricsCollectorSpec"), problems);
+  spec.promotion = read_promotion_spec(s.get("promotion"), s.field("promotion"), problems);
   return spec;
 }
 

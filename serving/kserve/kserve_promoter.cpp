@@ -83,7 +83,7 @@ orchestration::KubeClient& KServePromoter::client() {
     auto file = settings_.kubeconfig.empty() ? orchestration::default_kubeconfig_path()
                                              : std::filesystem::path(settings_.kubeconfig);
     if (std::filesystem::exists(file) || !settings_.kubeconfig.empty())
-      connection = orchestration::load_kubeconfig(file);
+      connection = orchestration::load_kubeconfig(file, settings_.kube_context);
     else
       connection = orchestration::in_cluster_config();
     if (!settings_.kube_server.empty()) connection.server = settings_.kube_server;
