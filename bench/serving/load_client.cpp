@@ -15,6 +15,8 @@
 namespace sextant::bench {
 namespace {
 
+constexpr int kSpinReads = 200'000;  // about 100 ms of polling before a blocking read
+
 std::runtime_error failure(const std::string& what) {
   return std::runtime_error(what + ": " + std::strerror(errno));
 }
@@ -22,7 +24,8 @@ std::runtime_error failure(const std::string& what) {
 }  // namespace
 
 LoadConnection::LoadConnection(uint16_t port, const std::string& method, const std::string& path,
-                               const std::string& body) {
+                               const std::string& body, Wait wait)
+    : wait_(wait) {
   fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd_ < 0) throw failure("socket");
   int one = 1;
@@ -54,7 +57,12 @@ int LoadConnection::send() {
   }
   char chunk[16 * 1024];
   auto read_more = [&] {
-    ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+    ssize_t n = -1;
+    for (int spin = 0; wait_ == Wait::kBusyPoll && spin < kSpinReads && n < 0; ++spin) {
+      n = ::recv(fd_, chunk, sizeof chunk, MSG_DONTWAIT);
+      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) break;
+    }
+    if (n < 0) n = ::recv(fd_, chunk, sizeof chunk, 0);
     if (n <= 0) throw failure("recv (server closed the connection?)");
     buffer_.append(chunk, static_cast<size_t>(n));
   };
