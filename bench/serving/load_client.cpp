@@ -7,10 +7,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <strings.h>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
-#include <strings.h>
 
 namespace sextant::bench {
 namespace {
@@ -40,8 +40,8 @@ LoadConnection::LoadConnection(uint16_t port, const std::string& method, const s
   }
   request_ = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
   if (!body.empty())
-    request_ += "Content-Type: application/json\r\nContent-Length: " +
-                std::to_string(body.size()) + "\r\n";
+    request_ +=
+        "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
   request_ += "\r\n" + body;
 }
 

@@ -194,8 +194,8 @@ int main(int argc, char** argv) {
       "direct = the model's predict() in this process; overhead = p50 minus direct p50 (handler:\n"
       "route, parse, validate, serialize in-process; http adds Beast and loopback TCP).\n\n",
       server_threads, requests);
-  std::printf("%-16s %-11s %9s %9s %10s %7s %10s\n", "model", "path", "p50 us", "p99 us",
-              "req/s", "failed", "overhead");
+  std::printf("%-16s %-11s %9s %9s %10s %7s %10s\n", "model", "path", "p50 us", "p99 us", "req/s",
+              "failed", "overhead");
   auto row = [](const std::string& model, const std::string& path, const Latencies& l,
                 const std::string& overhead = "") {
     std::printf("%-16s %-11s %9s %9s %10s %7d %10s\n", model.c_str(), path.c_str(),

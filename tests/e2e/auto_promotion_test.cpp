@@ -6,9 +6,8 @@
 
 #include <thread>
 
-#include "engine/api/http_server.hpp"
-#include "serving/http/http_client.hpp"
 #include "tests/e2e/run_support.hpp"
+#include "tests/e2e/serve_support.hpp"
 #include "tests/serving/model_fixtures.hpp"
 #include "tests/support/fake_kube/fake_kube_api.hpp"
 
@@ -16,15 +15,6 @@ using namespace sextant::testing;
 using nlohmann::json;
 
 namespace {
-
-uint16_t free_port() {
-  sextant::engine::HttpServer probe("127.0.0.1", 0, [](const sextant::engine::HttpRequest&) {
-    return sextant::engine::HttpResponse{};
-  });
-  auto port = probe.port();
-  probe.stop();
-  return port;
-}
 
 // A grid over the accuracies the two trials report; each saves the same small sextant-mlp.
 std::string experiment(const std::string& name, const std::string& accuracies,
@@ -81,21 +71,9 @@ TEST_CASE("auto-promotion e2e: promote first, keep by margin, promote better, re
   auto model_file = dir / "model" / "sextant-mlp.json";
   write_json(model_file, constant_mlp(0.5));
 
-  auto port = free_port();
-  std::string url = "http://127.0.0.1:" + std::to_string(port);
-  Process serve(
-      {sextant_binary(), "--db", db, "serve", "--listen", "127.0.0.1:" + std::to_string(port)});
-  sextant::serving::HttpConnection client(sextant::serving::parse_http_url(url),
-                                          std::chrono::seconds(5));
-  bool up = false;
-  for (int i = 0; i < 100 && !up; ++i) {
-    try {
-      up = client.request("GET", "/v2/health/ready").status == 200;
-    } catch (const sextant::Error&) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }
-  REQUIRE(up);
+  ServeProcess serve(db);
+  const auto& url = serve.url;
+  auto& client = serve.client;
 
   auto run = [&](const std::string& name, const std::string& accuracies,
                  const std::string& serving_url) {
@@ -191,8 +169,8 @@ TEST_CASE("auto-promotion e2e: promote first, keep by margin, promote better, re
   CHECK(json::parse(run_sextant({"--db", db, "get", "trials", "exp-d", "-o", "json"}).out).size() ==
         2);
 
-  serve.signal(SIGTERM);
-  CHECK(serve.wait(std::chrono::seconds(10)).exit_code == 0);
+  serve.process.signal(SIGTERM);
+  CHECK(serve.process.wait(std::chrono::seconds(10)).exit_code == 0);
 }
 
 TEST_CASE(

@@ -1,13 +1,11 @@
 // End-to-end: the dashboard API served by `sextant run` (live, seen from inside a trial) and by
 // `sextant dashboard` (from the database alone), and `sextant report EXPERIMENT -o file.html`.
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <thread>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "tests/e2e/free_port.hpp"
 #include "tests/e2e/run_support.hpp"
 #include "tests/engine/http_test_client.hpp"
 
@@ -15,19 +13,6 @@ using nlohmann::json;
 using namespace sextant::testing;
 
 namespace {
-
-// A port that was free a moment ago (the kernel's pick for port 0).
-uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 // GET with retries while the server starts (10 s at most).
 RawResponse get_when_up(uint16_t port, const std::string& target) {

@@ -4,23 +4,13 @@
 
 #include <thread>
 
-#include "engine/api/http_server.hpp"
-#include "serving/http/http_client.hpp"
 #include "tests/e2e/run_support.hpp"
+#include "tests/e2e/serve_support.hpp"
 
 using namespace sextant::testing;
 using nlohmann::json;
 
 namespace {
-
-uint16_t free_port() {
-  sextant::engine::HttpServer probe("127.0.0.1", 0, [](const sextant::engine::HttpRequest&) {
-    return sextant::engine::HttpResponse{};
-  });
-  auto port = probe.port();
-  probe.stop();
-  return port;
-}
 
 std::string served_version(sextant::serving::HttpConnection& c, const std::string& model) {
   auto r = c.request("GET", "/v2/models/" + model);
@@ -50,21 +40,9 @@ TEST_CASE("serving e2e: tune, serve, promote, infer, refuse a corrupt model, rol
   REQUIRE(trials.size() == 3);
 
   // Nothing promoted yet: the server starts empty.
-  auto port = free_port();
-  std::string url = "http://127.0.0.1:" + std::to_string(port);
-  Process serve(
-      {sextant_binary(), "--db", db, "serve", "--listen", "127.0.0.1:" + std::to_string(port)});
-  sextant::serving::HttpConnection client(sextant::serving::parse_http_url(url),
-                                          std::chrono::seconds(5));
-  bool up = false;
-  for (int i = 0; i < 100 && !up; ++i) {
-    try {
-      up = client.request("GET", "/v2/health/ready").status == 200;
-    } catch (const sextant::Error&) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }
-  REQUIRE(up);
+  ServeProcess serve(db);
+  const auto& url = serve.url;
+  auto& client = serve.client;
   CHECK(client.request("GET", "/v2/models/cancer").status == 404);
 
   auto dry = run_sextant({"--db", db, "promote", "xgb-breast-cancer", "--model", "cancer",
@@ -135,24 +113,13 @@ TEST_CASE("serving e2e: tune, serve, promote, infer, refuse a corrupt model, rol
   CHECK(models["versions"][1]["stage"] == "production");
 
   // A restarted server loads the production version from the registry by itself.
-  serve.signal(SIGTERM);
-  auto stopped = serve.wait(std::chrono::seconds(10));
+  serve.process.signal(SIGTERM);
+  auto stopped = serve.process.wait(std::chrono::seconds(10));
   CHECK(stopped.exit_code == 0);
-  Process again(
-      {sextant_binary(), "--db", db, "serve", "--listen", "127.0.0.1:" + std::to_string(port)});
-  sextant::serving::HttpConnection fresh(sextant::serving::parse_http_url(url),
-                                         std::chrono::seconds(5));
-  std::string version;
-  for (int i = 0; i < 100 && version.empty(); ++i) {
-    try {
-      version = served_version(fresh, "cancer");
-    } catch (const sextant::Error&) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }
-  CHECK(version == "1");
-  again.signal(SIGTERM);
-  CHECK(again.wait(std::chrono::seconds(10)).exit_code == 0);
+  ServeProcess again(db, serve.port);
+  CHECK(served_version(again.client, "cancer") == "1");
+  again.process.signal(SIGTERM);
+  CHECK(again.process.wait(std::chrono::seconds(10)).exit_code == 0);
 }
 
 TEST_CASE("serving e2e: unknown experiments and models exit 3") {
