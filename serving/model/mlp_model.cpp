@@ -3,9 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 
 #include "engine/error.hpp"
+#include "serving/model/model_file.hpp"
 
 namespace sextant::serving {
 namespace {
@@ -31,29 +31,11 @@ Activation parse_activation(const std::string& name, const std::string& where) {
                                                "\" (identity, relu, tanh, logistic, softmax)");
 }
 
-std::vector<float> floats(const json& array, const std::string& where) {
-  if (!array.is_array()) throw Error(ErrorCode::kInvalidArgument, where + " must be an array");
-  std::vector<float> out;
-  out.reserve(array.size());
-  for (const auto& v : array) {
-    if (!v.is_number()) throw Error(ErrorCode::kInvalidArgument, where + " must hold numbers");
-    out.push_back(v.get<float>());
-  }
-  return out;
-}
-
 class MlpModel : public ServedModel {
  public:
   explicit MlpModel(const std::filesystem::path& directory) {
     auto path = directory / kMlpFile;
-    std::ifstream in(path);
-    if (!in) throw Error(ErrorCode::kInvalidArgument, "cannot read " + path.string());
-    json doc;
-    try {
-      doc = json::parse(in);
-    } catch (const std::exception& e) {
-      throw Error(ErrorCode::kInvalidArgument, path.string() + ": not JSON: " + e.what());
-    }
+    json doc = read_model_file(path, "sextant-mlp");
     std::string where = path.string();
     try {
       parse(doc, where);
@@ -76,8 +58,7 @@ class MlpModel : public ServedModel {
     std::vector<float> x, y;
     for (size_t r = 0; r < rows; ++r) {
       x.assign(input.numbers.begin() + r * features_, input.numbers.begin() + (r + 1) * features_);
-      if (!mean_.empty())
-        for (size_t i = 0; i < features_; ++i) x[i] = (x[i] - mean_[i]) / scale_[i];
+      standardize_.apply(x.data());
       for (const auto& layer : layers_) {
         forward(layer, x, y);
         x.swap(y);
@@ -85,20 +66,15 @@ class MlpModel : public ServedModel {
       main.numbers.insert(main.numbers.end(), x.begin(), x.end());
     }
     std::vector<Tensor> out;
-    if (classes_.is_array()) {
-      bool strings = signature_.outputs[1].datatype == DataType::kBytes;
-      Tensor label{"label", signature_.outputs[1].datatype, {static_cast<int64_t>(rows)}, {}, {}};
+    if (!classes_.empty()) {
+      std::vector<size_t> best(rows);
       for (size_t r = 0; r < rows; ++r) {
         const double* p = main.numbers.data() + r * width;
-        size_t best = width == 1 ? (p[0] > 0.5 ? 1 : 0)
-                                 : static_cast<size_t>(std::max_element(p, p + width) - p);
-        if (strings)
-          label.strings.push_back(classes_[best].get<std::string>());
-        else
-          label.numbers.push_back(classes_[best].get<double>());
+        best[r] = width == 1 ? (p[0] > 0.5 ? 1 : 0)
+                             : static_cast<size_t>(std::max_element(p, p + width) - p);
       }
       out.push_back(std::move(main));
-      out.push_back(std::move(label));
+      out.push_back(classes_.labels(best));
     } else {
       out.push_back(std::move(main));
     }
@@ -107,25 +83,10 @@ class MlpModel : public ServedModel {
 
  private:
   void parse(const json& doc, const std::string& where) {
-    if (doc.value("format", "") != "sextant-mlp")
-      throw Error(ErrorCode::kInvalidArgument, where + ": \"format\" must be \"sextant-mlp\"");
-    if (doc.value("version", 0) != 1)
-      throw Error(ErrorCode::kInvalidArgument, where + ": unsupported version " +
-                                                   doc.value("version", json()).dump() +
-                                                   " (this sextant reads version 1)");
     const auto& input = doc.at("input");
     features_ = input.at("features").get<size_t>();
     if (features_ == 0) throw Error(ErrorCode::kInvalidArgument, where + ": input.features is 0");
-    if (doc.contains("standardize")) {
-      mean_ = floats(doc["standardize"].at("mean"), where + ": standardize.mean");
-      scale_ = floats(doc["standardize"].at("scale"), where + ": standardize.scale");
-      if (mean_.size() != features_ || scale_.size() != features_)
-        throw Error(
-            ErrorCode::kInvalidArgument,
-            where + ": standardize needs " + std::to_string(features_) + " means and scales");
-      for (auto& s : scale_)
-        if (s == 0) s = 1;  // a constant feature: scikit-learn's StandardScaler does the same
-    }
+    standardize_ = Standardize(doc, features_, where);
     size_t width = features_;
     const auto& layers = doc.at("layers");
     if (!layers.is_array() || layers.empty())
@@ -139,11 +100,11 @@ class MlpModel : public ServedModel {
             ErrorCode::kInvalidArgument,
             at + ".weights must have " + std::to_string(width) + " rows (the layer's inputs)");
       layer.in = width;
-      layer.bias = floats(layers[i].at("bias"), at + ".bias");
+      layer.bias = model_floats(layers[i].at("bias"), at + ".bias");
       layer.out = layer.bias.size();
       if (layer.out == 0) throw Error(ErrorCode::kInvalidArgument, at + ".bias is empty");
       for (const auto& row : w) {
-        auto values = floats(row, at + ".weights");
+        auto values = model_floats(row, at + ".weights");
         if (values.size() != layer.out)
           throw Error(ErrorCode::kInvalidArgument, at + ".weights rows must have " +
                                                        std::to_string(layer.out) +
@@ -166,22 +127,10 @@ class MlpModel : public ServedModel {
     signature_.outputs.push_back({probabilities ? "probabilities" : "predict",
                                   DataType::kFp32,
                                   {-1, static_cast<int64_t>(width)}});
-    if (doc.contains("classes")) {
-      classes_ = doc["classes"];
-      size_t needed = width == 1 ? 2 : width;
-      if (!classes_.is_array() || classes_.size() != needed)
-        throw Error(ErrorCode::kInvalidArgument,
-                    where + ": \"classes\" must list " + std::to_string(needed) + " classes");
-      bool strings =
-          std::all_of(classes_.begin(), classes_.end(), [](auto& c) { return c.is_string(); });
-      bool integers = std::all_of(classes_.begin(), classes_.end(),
-                                  [](auto& c) { return c.is_number_integer(); });
-      if (!strings && !integers)
-        throw Error(ErrorCode::kInvalidArgument,
-                    where + ": \"classes\" must be all integers or all strings");
-      signature_.outputs.push_back({"label", strings ? DataType::kBytes : DataType::kInt64, {-1}});
-    }
+    classes_ = ClassLabels(doc, width == 1 ? 2 : width, where);
+    if (!classes_.empty()) signature_.outputs.push_back(classes_.output());
     if (doc.contains("example")) signature_.example = doc["example"];
+    if (doc.contains("example_label")) signature_.example_label = doc["example_label"];
   }
 
   static void forward(const Layer& layer, const std::vector<float>& x, std::vector<float>& y) {
@@ -213,9 +162,9 @@ class MlpModel : public ServedModel {
   }
 
   size_t features_ = 0;
-  std::vector<float> mean_, scale_;
+  Standardize standardize_;
   std::vector<Layer> layers_;
-  json classes_;
+  ClassLabels classes_;
   ModelSignature signature_;
 };
 

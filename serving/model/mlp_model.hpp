@@ -17,7 +17,8 @@ inline constexpr const char* kMlpFile = "sextant-mlp.json";
 //    scale "layers": [{"weights": [[out numbers] x in], "bias": [out numbers],
 //                "activation": "relu" | "tanh" | "logistic" | "identity" | "softmax"}, ...],
 //    "classes": [0, 1, ...] or ["a", "b", ...],                          optional
-//    "example": [64 numbers]}                                            optional, smoke input
+//    "example": [64 numbers],                                            optional, smoke input
+//    "example_label": 3}                       optional, the trainer's label for the example
 // Outputs: "probabilities" FP32 [-1, out] (last activation softmax or logistic) or "predict"
 // FP32 [-1, out] (any other); "label" INT64 (integer classes) or BYTES (strings) [-1] when
 // classes are given: the largest output, or output > 0.5 for a single logistic unit.

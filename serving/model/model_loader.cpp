@@ -3,12 +3,14 @@
 
 #include "engine/error.hpp"
 #include "serving/model/mlp_model.hpp"
+#include "serving/model/svm_model.hpp"
 #include "serving/model/xgboost_model.hpp"
 
 namespace sextant::serving {
 
 std::string detect_model_format(const std::filesystem::path& directory) {
   if (std::filesystem::exists(directory / kMlpFile)) return "sextant-mlp";
+  if (std::filesystem::exists(directory / kSvmFile)) return "sextant-svm";
   if (!xgboost_model_file(directory).empty()) return "xgboost";
   return "";
 }
@@ -21,10 +23,13 @@ std::shared_ptr<const ServedModel> load_model(const std::filesystem::path& direc
   try {
     if (format == "sextant-mlp")
       model = load_mlp_model(directory);
+    else if (format == "sextant-svm")
+      model = load_svm_model(directory);
     else if (format == "xgboost")
       model = load_xgboost_model(directory);
     else
       throw Error(ErrorCode::kInvalidArgument, "no model found (expected " + std::string(kMlpFile) +
+                                                   ", " + kSvmFile +
                                                    ", model.ubj, model.json or model.bst)");
     smoke_test(*model);
   } catch (const Error& e) {

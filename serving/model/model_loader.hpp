@@ -9,8 +9,8 @@
 
 namespace sextant::serving {
 
-// "sextant-mlp" (sextant-mlp.json), "xgboost" (model.ubj, model.json or model.bst), or "" when
-// the directory holds neither.
+// "sextant-mlp" (sextant-mlp.json), "sextant-svm" (sextant-svm.json), "xgboost" (model.ubj,
+// model.json or model.bst), or "" when the directory holds none of them.
 std::string detect_model_format(const std::filesystem::path& directory);
 
 // Loads the model in `directory` and runs smoke_test() on it. Throws Error(kInvalidArgument)

@@ -42,6 +42,18 @@ void smoke_test(const ServedModel& model) {
       if (!std::isfinite(v))
         throw Error(ErrorCode::kInvalidArgument,
                     "the smoke inference's output \"" + out.name + "\" is not finite");
+    if (out.name == "label" && !sig.example_label.is_null()) {
+      nlohmann::json got = out.strings.empty() ? nlohmann::json(out.numbers.at(0))
+                                               : nlohmann::json(out.strings.at(0));
+      bool same = got.is_string() ? got == sig.example_label
+                                  : sig.example_label.is_number() &&
+                                        got.get<double>() == sig.example_label.get<double>();
+      if (!same)
+        throw Error(ErrorCode::kInvalidArgument,
+                    "the smoke inference labels the example " + got.dump() +
+                        " but the model file says its trainer predicted " +
+                        sig.example_label.dump() + " (a wrong export?)");
+    }
   }
 }
 

@@ -14,6 +14,9 @@ struct ModelSignature {
   TensorMeta input;      // every model here takes one 2-D input [-1, features]
   std::vector<TensorMeta> outputs;
   nlohmann::json example;  // one input row (array of numbers) for the smoke inference, or null
+  // The "label" the training library predicted for `example` (null: unknown): a model whose
+  // own answer differs was exported or read wrongly.
+  nlohmann::json example_label;
 };
 
 // Contract: predict() may be called from many threads at once and never changes what later
@@ -28,7 +31,8 @@ class ServedModel {
 };
 
 // Runs one inference on the signature's example row (zeros when there is none) and checks that
-// every output has the declared datatype, one row, and finite numbers. Throws
+// every output has the declared datatype, one row, and finite numbers, and that the label is
+// the signature's example_label when it has one. Throws
 // Error(kInvalidArgument) describing the failure: a model that fails this is not served.
 void smoke_test(const ServedModel& model);
 

@@ -71,10 +71,10 @@ PreparedPromotion prepare_promotion(const ModelRegistry& registry,
   if (auto local = local_artifact_path(artifact); !local.empty()) {
     auto detected = detect_model_format(local);
     if (detected.empty())
-      throw Error(ErrorCode::kNotFound,
-                  "trial " + trial.name + " saved no model: " + local +
-                      " holds no sextant-mlp.json, model.ubj, model.json or model.bst (a trial "
-                      "saves its model to $SEXTANT_ARTIFACT_DIR)");
+      throw Error(ErrorCode::kNotFound, "trial " + trial.name + " saved no model: " + local +
+                                            " holds no sextant-mlp.json, sextant-svm.json, "
+                                            "model.ubj, model.json or model.bst (a trial "
+                                            "saves its model to $SEXTANT_ARTIFACT_DIR)");
     if (format_name.empty()) format_name = detected;
   }
   if (format_name.empty()) format_name = "xgboost";

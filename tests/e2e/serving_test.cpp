@@ -166,3 +166,49 @@ TEST_CASE("serving e2e: --artifact-prefix records cluster artifact URIs that a K
   CHECK(local.exit_code == 2);
   CHECK_THAT(local.err, Catch::Contains("is remote (use --target kserve)"));
 }
+
+TEST_CASE("serving e2e: the sklearn-svc example's SVM is promoted and answers as scikit-learn") {
+  TempDir dir;
+  auto example = std::filesystem::path(SEXTANT_SOURCE_DIR) / "examples" / "sklearn-svc";
+  std::string spec = read_text(example / "svc-digits.yaml");
+  for (auto [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"maxTrialCount: 20", "maxTrialCount: 2"},
+           {"maxFailedTrialCount: 3", "maxFailedTrialCount: 1"},
+           {"- train_svc.py", "- " + (example / "train_svc.py").string()}}) {
+    auto at = spec.find(from);
+    REQUIRE(at != std::string::npos);
+    spec.replace(at, from.size(), to);
+  }
+  auto db = (dir / "svc.db").string();
+  auto run =
+      run_sextant({"--db", db, "run", "-f", dir.write("svc.yaml", spec), "--progress", "none"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+
+  ServeProcess serve(db);
+  auto promoted = run_sextant(
+      {"--db", db, "promote", "svc-digits", "--model", "digits-svm", "--server", serve.url});
+  INFO(promoted.err);
+  REQUIRE(promoted.exit_code == 0);
+  auto model = json::parse(serve.client.request("GET", "/v2/models/digits-svm").body);
+  CHECK(model["platform"] == "sextant_svm");
+
+  // The exporter recorded a digit and scikit-learn's label for it; the server must agree.
+  auto version = json::parse(
+      run_sextant({"--db", db, "models", "get", "digits-svm", "-o", "json"}).out)["versions"][0];
+  auto file = json::parse(read_text(std::filesystem::path(version["artifact"].get<std::string>()) /
+                                    "sextant-svm.json"));
+  json request = {{"inputs",
+                   {{{"name", "pixels"},
+                     {"shape", {1, 64}},
+                     {"datatype", "FP32"},
+                     {"data", file["example"]}}}}};
+  auto answer = serve.client.request("POST", "/v2/models/digits-svm/infer", request.dump());
+  REQUIRE(answer.status == 200);
+  auto body = json::parse(answer.body);
+  CHECK(body["outputs"][0]["name"] == "votes");
+  CHECK(body["outputs"][0]["shape"] == json({1, 10}));
+  CHECK(body["outputs"][1]["data"] == json::array({file["example_label"]}));
+  serve.process.signal(SIGTERM);
+  CHECK(serve.process.wait(std::chrono::seconds(10)).exit_code == 0);
+}
