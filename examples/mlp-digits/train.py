@@ -130,6 +130,8 @@ def save_sextant_mlp(directory, scaler, model, example):
                    for w, b in zip(model.coefs_, model.intercepts_)],
         "classes": [int(c) for c in model.classes_],
         "example": [float(v) for v in example],
+        # scikit-learn's answer for the example: the server checks its own against it on load.
+        "example_label": int(model.predict(scaler.transform([example]))[0]),
     }
     document["layers"][-1]["activation"] = model.out_activation_
     temporary = os.path.join(directory, "sextant-mlp.json.tmp")

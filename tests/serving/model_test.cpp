@@ -1,5 +1,6 @@
 // Model loaders: XGBoost (JSON, UBJ, binary; binary and multiclass) against libxgboost's own
-// predictions, sextant-mlp against hand-computed outputs, and refused artifacts.
+// predictions, sextant-mlp against hand-computed outputs and against the mlp-digits example's
+// scikit-learn pipeline, and refused artifacts.
 #include <catch2/catch.hpp>
 
 #include "engine/error.hpp"
@@ -135,4 +136,40 @@ TEST_CASE("model: integer classes give an INT64 label") {
   CHECK(model->signature().outputs[1].datatype == DataType::kInt64);
   auto out = model->predict({"point", DataType::kFp32, {1, 2}, {0, 5}, {}});
   CHECK(out[1].numbers == std::vector<double>{7});
+}
+
+TEST_CASE("model: the mlp-digits example's network answers as its scikit-learn pipeline does") {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "artifacts");
+  std::string example = SEXTANT_SOURCE_DIR "/examples/mlp-digits/train.py";
+  Process train({"/usr/bin/python3", example, "--lr", "0.01", "--epochs", "3"},
+                {"SEXTANT_ARTIFACT_DIR=" + (dir / "artifacts").string()});
+  auto trained = train.wait();
+  INFO(trained.err);
+  REQUIRE(trained.exit_code == 0);
+  // scikit-learn's labels for every digit, from the pickled pipeline (scaler + network).
+  Process predict(
+      {"/usr/bin/python3", "-c",
+       "import json, pickle, sys\n"
+       "from sklearn.datasets import load_digits\n"
+       "X, _ = load_digits(return_X_y=True)\n"
+       "model = pickle.load(open(sys.argv[1], 'rb'))\n"
+       "print(json.dumps({'pixels': X.tolist(), 'labels': model.predict(X).tolist()}))\n",
+       (dir / "artifacts" / "model.pkl").string()});
+  auto predicted = predict.wait();
+  INFO(predicted.err);
+  REQUIRE(predicted.exit_code == 0);
+  auto expected = json::parse(predicted.out);
+
+  auto model = load_model(dir / "artifacts");  // checks the file's example_label too
+  const auto& pixels = expected["pixels"];
+  Tensor x{"pixels", DataType::kFp32, {static_cast<int64_t>(pixels.size()), 64}, {}, {}};
+  for (const auto& row : pixels)
+    for (const auto& v : row) x.numbers.push_back(v.get<double>());
+  auto out = model->predict(x);
+  REQUIRE(out[1].numbers.size() == pixels.size());
+  size_t differ = 0;
+  for (size_t i = 0; i < pixels.size(); ++i)
+    differ += out[1].numbers[i] != expected["labels"][i].get<double>();
+  CHECK(differ == 0);
 }
