@@ -36,6 +36,9 @@ def save_model(directory, booster, x_val, data):
         "classes": [str(n) for n in data.target_names],  # index 0 malignant, 1 benign
         "description": "predict: probability that the tumour is benign; label: the class",
         "example": [float(v) for v in x_val[0]],
+        # XGBoost's own answer for the example: the server checks its own against it on load.
+        "example_label": str(data.target_names[int(
+            booster.predict(xgb.DMatrix(x_val[:1]))[0] > 0.5)]),
     }
     with open(os.path.join(directory, "model-settings.json"), "w") as f:
         json.dump(settings, f, indent=1)

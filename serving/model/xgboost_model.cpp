@@ -73,6 +73,7 @@ class XgboostModel : public ServedModel {
     }
     signature_.input = {input_name, DataType::kFp32, {-1, static_cast<int64_t>(features)}};
     if (settings.contains("example")) signature_.example = settings["example"];
+    if (settings.contains("example_label")) signature_.example_label = settings["example_label"];
     if (settings.contains("classes") && settings["classes"].is_array())
       for (const auto& c : settings["classes"])
         classes_.push_back(c.is_string() ? c.get<std::string>() : c.dump());

@@ -13,7 +13,8 @@ namespace sextant::serving {
 //   model-settings.json (optional)       {"format": "xgboost", "model_file": "model.ubj",
 //                                         "input": {"name": "features", "features": 30},
 //                                         "classes": ["malignant", "benign"],
-//                                         "example": [30 numbers], "description": "..."}
+//                                         "example": [30 numbers], "example_label": "benign",
+//                                         "description": "..."}
 // Outputs: "predict" FP32, [-1] (binary or regression) or [-1, classes] (multi:softprob), what
 // XGBoost's predict() returns; and "label" BYTES [-1] when the settings name the classes
 // (probability above 0.5 for binary models, the largest probability otherwise).
