@@ -28,7 +28,11 @@ int run_cli(int argc, char** argv) {
                       "auto|live|lines|none (default auto: live on a TTY)");
   run_cmd->add_option("--runs-dir", run.runs_dir, "where trial directories go (default <db>-runs)");
   run_cmd->add_option("--listen", run.listen,
-                      "address of the metrics push endpoint (default 127.0.0.1:0)");
+                      "address of the metrics push endpoint and the live dashboard (default "
+                      "127.0.0.1:0)");
+  run_cmd->add_flag("--dashboard-public", run.dashboard_public,
+                    "answer dashboard and API reads from any address, not only from this "
+                    "machine (with a --listen beyond loopback)");
   run_cmd->add_option("--grace", run.grace_seconds,
                       "seconds between SIGTERM and SIGKILL when stopping trials");
   run_cmd->add_option("--artifact-prefix", run.artifact_prefix,

@@ -22,6 +22,7 @@ struct RunOptions {
   std::string progress = "auto";
   std::string runs_dir;
   std::string listen = "127.0.0.1:0";
+  bool dashboard_public = false;  // --dashboard-public: dashboard reads from any address
   double grace_seconds = 5;
   std::string artifact_prefix;  // --artifact-prefix s3://bucket/path ("" = local artifact dirs)
   BackendOptions backend;       // --backend and the cluster's flags

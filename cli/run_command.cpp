@@ -160,8 +160,18 @@ int run_command(const GlobalOptions& global, const RunOptions& options) {
   dashboard_api.add_routes(dashboard);
   engine::add_dashboard_routes(dashboard, dashboard::embedded_assets());
   // Pushes may arrive only once the controller exists; before that the server answers 503.
+  // A --listen beyond loopback is for workers' pushes (each carries its trial's token); the
+  // dashboard shows every trial's parameters and logs, so it stays for this machine (and
+  // `kubectl port-forward`) unless the user says otherwise.
   engine::HttpServer server(host, port, [&](const engine::HttpRequest& request) {
-    if (request.method == "GET" && request.target != "/healthz") return dashboard.handle(request);
+    if (request.method == "GET" && request.target != "/healthz") {
+      if (!options.dashboard_public && !request.from_loopback())
+        return engine::error_response(
+            403, "forbidden",
+            "the dashboard answers this machine only (the client is " + request.peer_address +
+                "); run with --dashboard-public to serve it on " + options.listen);
+      return dashboard.handle(request);
+    }
     if (!controller_ptr.load() || !endpoint)
       return engine::error_response(503, "unavailable", "the engine is starting");
     return endpoint->handle(request);

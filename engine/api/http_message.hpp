@@ -16,6 +16,13 @@ struct HttpRequest {
   std::string query;   // what follows '?', without it; "" when there is none
   std::map<std::string, std::string> headers;  // names in lower case; repeats joined by ", "
   std::string body;
+  std::string peer_address;  // the client's IP address as the server saw it ("" when unknown)
+
+  // Whether the client is on this machine's loopback (127.0.0.0/8, ::1, or v4-mapped 127.x).
+  bool from_loopback() const {
+    return peer_address.rfind("127.", 0) == 0 || peer_address == "::1" ||
+           peer_address.rfind("::ffff:127.", 0) == 0;
+  }
 
   // The value of a header (name in lower case), or nullptr when absent.
   const std::string* header(const std::string& lower_name) const {

@@ -136,6 +136,9 @@ class Session : public std::enable_shared_from_this<Session> {
       if (!inserted) it->second += ", " + std::string(field.value());
     }
     request.body = std::move(message.body());
+    beast::error_code ignored;
+    auto peer = stream_.socket().remote_endpoint(ignored);
+    if (!ignored) request.peer_address = peer.address().to_string();
 
     HttpResponse response;
     try {

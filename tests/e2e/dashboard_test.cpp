@@ -1,5 +1,8 @@
 // End-to-end: the dashboard API served by `sextant run` (live, seen from inside a trial) and by
 // `sextant dashboard` (from the database alone), and `sextant report EXPERIMENT -o file.html`.
+#include <ifaddrs.h>
+#include <net/if.h>
+
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -150,4 +153,73 @@ TEST_CASE(
       run_sextant({"--db", (dir / "none.db").string(), "dashboard", "--listen", "127.0.0.1:0"});
   CHECK(no_db.exit_code == 3);
   CHECK(no_db.err.find("none.db") != std::string::npos);
+}
+
+namespace {
+
+// An IPv4 address of this machine beyond loopback ("" when it has none).
+std::string outside_address() {
+  ifaddrs* all = nullptr;
+  if (::getifaddrs(&all) != 0) return "";
+  std::string found;
+  for (auto* a = all; a && found.empty(); a = a->ifa_next) {
+    if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET || (a->ifa_flags & IFF_LOOPBACK))
+      continue;
+    char text[INET_ADDRSTRLEN] = {};
+    ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(a->ifa_addr)->sin_addr, text, sizeof text);
+    found = text;
+  }
+  ::freeifaddrs(all);
+  return found;
+}
+
+}  // namespace
+
+TEST_CASE("sextant run on a wide --listen keeps the dashboard for this machine unless asked",
+          "[e2e]") {
+  auto outside = outside_address();
+  if (outside.empty()) {
+    WARN("skipped: this machine has no IPv4 address beyond loopback to connect from");
+    return;
+  }
+  for (bool open : {false, true}) {
+    TempDir dir;
+    SpecOptions o;
+    o.name = "wide";
+    o.max_trials = 1;
+    o.parallel = 1;
+    o.command = {"/bin/sh", "-c", "sleep 3; echo loss=${trialParameters.x}"};
+    auto spec = dir.write("wide.yaml", build_spec(o));
+    auto port = free_port();
+    std::vector<std::string> argv = {sextant_binary(),
+                                     "--db",
+                                     (dir / "w.db").string(),
+                                     "run",
+                                     "-f",
+                                     spec,
+                                     "--progress",
+                                     "none",
+                                     "--listen",
+                                     "0.0.0.0:" + std::to_string(port)};
+    if (open) argv.push_back("--dashboard-public");
+    Process run(argv);
+    RawResponse local;
+    try {
+      local = get_when_up(port, "/api/v1/experiments");
+    } catch (const std::exception& e) {
+      FAIL(e.what() << "; sextant run said: " << run.wait().err);
+    }
+    CHECK(local.status == 200);
+    auto remote = http_request(port, "GET", "/api/v1/experiments", {}, {}, outside);
+    if (open) {
+      CHECK(remote.status == 200);
+    } else {
+      CHECK(remote.status == 403);
+      CHECK_THAT(remote.body, Catch::Contains("--dashboard-public") && Catch::Contains(outside));
+      // Pushes still come from anywhere: they are refused for their token, not their address.
+      auto push = http_request(port, "POST", "/api/v1/trials/nobody/metrics", "{}", {}, outside);
+      CHECK(push.status != 403);
+    }
+    CHECK(run.wait(std::chrono::seconds(30)).exit_code == 0);
+  }
 }

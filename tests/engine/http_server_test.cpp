@@ -27,7 +27,9 @@ HttpResponse echo(const HttpRequest& request) {
                          {"target", request.target},
                          {"query", request.query},
                          {"headers", headers},
-                         {"body", request.body}};
+                         {"body", request.body},
+                         {"peer", request.peer_address},
+                         {"loopback", request.from_loopback()}};
   return HttpResponse{200, "application/json", body.dump(), {{"X-Echo", "yes"}}};
 }
 
@@ -51,6 +53,20 @@ TEST_CASE("http server: hands method, path, query, lower-case headers and body t
   CHECK(body["query"] == "x=1&y=2");
   CHECK(body["headers"]["x-custom-header"] == "Value");
   CHECK(body["body"] == "hello");
+  CHECK(body["peer"] == "127.0.0.1");
+  CHECK(body["loopback"] == true);
+}
+
+TEST_CASE("http request: only loopback peers count as this machine") {
+  HttpRequest request;
+  for (std::string peer : {"127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1"}) {
+    request.peer_address = peer;
+    CHECK(request.from_loopback());
+  }
+  for (std::string peer : {"", "192.0.2.2", "1127.0.0.1", "::ffff:10.0.0.1", "fd00::2"}) {
+    request.peer_address = peer;
+    CHECK_FALSE(request.from_loopback());
+  }
 }
 
 TEST_CASE("http server: keep-alive serves several requests on one connection") {

@@ -27,10 +27,11 @@ struct RawResponse {
   std::string body;
 };
 
-// One TCP connection to 127.0.0.1:port. Every read gives up after 10 s so a test cannot hang.
+// One TCP connection to ipv4:port (loopback by default). Every read gives up after 10 s so a
+// test cannot hang.
 class TestConnection {
  public:
-  explicit TestConnection(uint16_t port) {
+  explicit TestConnection(uint16_t port, const std::string& ipv4 = "127.0.0.1") {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     if (fd_ < 0) throw std::runtime_error("socket() failed");
     timeval timeout{10, 0};
@@ -41,7 +42,7 @@ class TestConnection {
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::inet_pton(AF_INET, ipv4.c_str(), &address.sin_addr);
     if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
       ::close(fd_);
       throw std::runtime_error("connect() to port " + std::to_string(port) + " failed");
@@ -136,8 +137,9 @@ inline std::string make_request(const std::string& method, const std::string& ta
 // One request on a fresh connection.
 inline RawResponse http_request(uint16_t port, const std::string& method, const std::string& target,
                                 const std::string& body = {},
-                                const std::map<std::string, std::string>& headers = {}) {
-  TestConnection connection(port);
+                                const std::map<std::string, std::string>& headers = {},
+                                const std::string& ipv4 = "127.0.0.1") {
+  TestConnection connection(port, ipv4);
   auto all_headers = headers;
   all_headers.emplace("Connection", "close");
   if (!connection.send(make_request(method, target, body, all_headers))) {
