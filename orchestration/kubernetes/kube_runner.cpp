@@ -12,9 +12,11 @@
 #include <vector>
 
 #include "engine/error.hpp"
+#include "orchestration/kubernetes/file_collector.hpp"
 #include "orchestration/kubernetes/trial_object.hpp"
 #include "orchestration/status/gjson.hpp"
 #include "trials/local/launch_plan.hpp"
+#include "trials/metrics/json_lines_parser.hpp"
 #include "trials/metrics/line_buffer.hpp"
 #include "trials/metrics/text_metrics_parser.hpp"
 
@@ -101,6 +103,8 @@ class KubeRunner::Impl {
       if (options_.advertised_report_url.empty()) env.report_token.clear();
       json object =
           cluster_trial_object(spec, launch.trial, launch.assignment, launch.labels, env);
+      if (spec.metrics_collector.kind == engine::CollectorKind::kFile)
+        add_file_collector(object, spec);
       std::string ns = namespace_for(spec);
       KubeResource resource =
           client_->resource(object.value("apiVersion", ""), object.value("kind", ""));
@@ -184,7 +188,11 @@ class KubeRunner::Impl {
     const engine::ExperimentSpec* spec = nullptr;
     engine::TrialEvents* events = nullptr;
     std::filesystem::path log_path;
-    std::shared_ptr<const trials::TextMetricsParser> parser;  // StdOut collector only
+    // The container whose log carries the metrics: the primary one (StdOut), or the File
+    // collector's sidecar; and its parser (TEXT lines, or JSON lines for a JSON metrics file).
+    std::string log_container;
+    std::shared_ptr<const trials::TextMetricsParser> parser;
+    std::shared_ptr<const trials::JsonLinesParser> json_parser;
     bool seen = false;       // listed or watched at least once (so a later absence means deleted)
     bool finishing = false;  // finish() ran: no second on_exit
     std::atomic<bool> cancelled{false};
@@ -221,10 +229,21 @@ class KubeRunner::Impl {
     t->log_path = launch.trial_dir / kLogName;
     std::ofstream(t->log_path, std::ios::trunc);  // a re-read log replaces what was there
     const auto& collector = launch.spec->metrics_collector;
+    std::vector<std::string> names = launch.spec->objective.all_metric_names();
+    std::erase(names, std::string());
+    t->log_container = launch.spec->trial_template.primary_container_name;
     if (collector.kind == engine::CollectorKind::kStdOut) {
-      std::vector<std::string> names = launch.spec->objective.all_metric_names();
-      std::erase(names, std::string());
       t->parser = parsers_.text(names, collector.filters);
+    } else if (collector.kind == engine::CollectorKind::kFile) {
+      t->log_container = kFileCollectorContainer;
+      if (collector.format == engine::FileFormat::kJson)
+        t->json_parser = std::make_shared<trials::JsonLinesParser>(names);
+      else
+        t->parser = parsers_.text(names, collector.filters);
+      append_log(*t, "sextant: this log is " + collector.file_path +
+                         " as the File collector's sidecar reads it; the training container's "
+                         "own log: kubectl logs -n " + ns + " <pod> -c " +
+                         launch.spec->trial_template.primary_container_name + "\n");
     } else if (collector.kind != engine::CollectorKind::kPush) {
       append_log(*t, std::string("sextant: the ") + engine::to_string(collector.kind) +
                          " collector has no reader on Kubernetes; metrics arrive only by push "
@@ -419,7 +438,7 @@ class KubeRunner::Impl {
   // Follows the log until the container ends; a reconnect reads it again from the start and
   // skips the bytes already handled.
   void read_log(const std::shared_ptr<Tracked>& t) {
-    const std::string& container = t->spec->trial_template.primary_container_name;
+    const std::string& container = t->log_container;
     auto backoff = options_.initial_backoff;
     while (!t->log_stop) {
       size_t offset = 0;
@@ -446,11 +465,11 @@ class KubeRunner::Impl {
     t->log_done = true;
   }
 
-  // After the follower (if any) has stopped: read the primary container's whole log once and
+  // After the follower (if any) has stopped: read the metrics container's whole log once and
   // handle what the stream did not deliver. This covers a container that ended before the pod
   // watch saw it run (the object's watch can report the end first) and a stream cut short.
   void catch_up_log(Tracked& t) {
-    const std::string& container = t.spec->trial_template.primary_container_name;
+    const std::string& container = t.log_container;
     try {
       if (t.log_pod.empty()) {
         json pods = client_->list(KubeClient::pod_resource(), t.ns, trial_selector(t.trial));
@@ -478,9 +497,13 @@ class KubeRunner::Impl {
   }
 
   void parse(const Tracked& t, std::string_view line, std::vector<engine::MetricReport>& out) {
-    if (!t.parser) return;
     size_t before = out.size();
-    t.parser->parse_line(line, out);
+    if (t.json_parser) {
+      std::string error = t.json_parser->parse_line(line, out);
+      if (!error.empty()) append_log(t, "sextant: " + error + "\n");
+    } else if (t.parser) {
+      t.parser->parse_line(line, out);
+    }
     for (size_t i = before; i < out.size(); ++i) out[i].trial = t.trial;
   }
 

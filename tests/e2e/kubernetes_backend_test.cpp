@@ -42,8 +42,19 @@ struct Cluster {
   }
 
   std::vector<std::string> run_args(const std::string& spec_file) const {
-    return {"--db", (dir / "k8s.db").string(), "run", "-f", spec_file, "--progress", "lines",
-            "--grace", "1", "--backend", "kubernetes", "--kubeconfig", kubeconfig.string()};
+    return {"--db",
+            (dir / "k8s.db").string(),
+            "run",
+            "-f",
+            spec_file,
+            "--progress",
+            "lines",
+            "--grace",
+            "1",
+            "--backend",
+            "kubernetes",
+            "--kubeconfig",
+            kubeconfig.string()};
   }
 
   json get(const std::string& what, const std::string& name) const {
@@ -110,7 +121,8 @@ double assigned(const json& trial) {
 TEST_CASE("kubernetes backend: an experiment runs as labelled Jobs that are deleted after",
           "[e2e]") {
   Cluster cluster;
-  auto spec = cluster.dir.write("k.yaml", with_namespace(build_spec(job_spec("k8s-jobs", 4)), "hpo"));
+  auto spec =
+      cluster.dir.write("k.yaml", with_namespace(build_spec(job_spec("k8s-jobs", 4)), "hpo"));
   auto run = run_sextant(cluster.run_args(spec));
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
@@ -187,8 +199,8 @@ TEST_CASE("kubernetes backend: 403 and a foreign object of the same name fail to
     cluster.api.forbid("create", "jobs", "hpo");
     SpecOptions options = job_spec("k8s-403", 1);
     options.max_failed = 0;
-    auto run = run_sextant(cluster.run_args(
-        cluster.dir.write("f.yaml", with_namespace(build_spec(options), "hpo"))));
+    auto run = run_sextant(
+        cluster.run_args(cluster.dir.write("f.yaml", with_namespace(build_spec(options), "hpo"))));
     CHECK(run.exit_code == 5);
     auto trials = cluster.get("trials", "k8s-403");
     const json& last = trials[0]["status"]["conditions"].back();
@@ -201,8 +213,8 @@ TEST_CASE("kubernetes backend: 403 and a foreign object of the same name fail to
     cluster.api.create_object(existing_job(first, json::object(), {"/bin/sleep", "30"}));
     SpecOptions options = job_spec("k8s-409", 1);
     options.max_failed = 0;
-    auto run = run_sextant(cluster.run_args(
-        cluster.dir.write("c.yaml", with_namespace(build_spec(options), "hpo"))));
+    auto run = run_sextant(
+        cluster.run_args(cluster.dir.write("c.yaml", with_namespace(build_spec(options), "hpo"))));
     CHECK(run.exit_code == 5);
     auto trials = cluster.get("trials", "k8s-409");
     const json& last = trials[0]["status"]["conditions"].back();
@@ -213,8 +225,7 @@ TEST_CASE("kubernetes backend: 403 and a foreign object of the same name fail to
   }
 }
 
-TEST_CASE("kubernetes backend: a Job that already exists for the trial is adopted (409)",
-          "[e2e]") {
+TEST_CASE("kubernetes backend: a Job that already exists for the trial is adopted (409)", "[e2e]") {
   Cluster cluster;
   std::string first = engine::trial_name("k8s-adopt", 1);
   cluster.api.create_object(existing_job(
@@ -296,8 +307,9 @@ TEST_CASE("kubernetes backend: Katib's Argo Workflow example runs as Workflows",
   Cluster cluster;
   const std::string train = std::string(SEXTANT_SOURCE_DIR) + "/examples/pipelines/train.py";
   auto spec = cluster.dir.write(
-      "argo.yaml", katib_spec("argo_argo-workflow.yaml", {{"\"/opt/pytorch-mnist/mnist.py\"", train},
-                                                          {"maxTrialCount: 5", "maxTrialCount: 2"}}));
+      "argo.yaml",
+      katib_spec("argo_argo-workflow.yaml", {{"\"/opt/pytorch-mnist/mnist.py\"", train},
+                                             {"maxTrialCount: 5", "maxTrialCount: 2"}}));
   auto run = run_sextant(cluster.run_args(spec));
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
@@ -314,6 +326,64 @@ TEST_CASE("kubernetes backend: Katib's Argo Workflow example runs as Workflows",
   for (const auto& w : workflows) {
     CHECK(w["status"]["phase"] == "Succeeded");
     CHECK(w["metadata"]["labels"]["katib.kubeflow.org/experiment"] == "katib-argo-workflow");
+  }
+}
+
+namespace {
+
+// Trials that write their metrics to Katib's default file path (the File collector's sidecar
+// reads it on the cluster); TEXT lines or JSON lines.
+SpecOptions file_collector_spec(const std::string& name, bool json_format) {
+  SpecOptions o = job_spec(name, 2);
+  std::string path = "/var/log/katib/metrics.log";
+  o.collector =
+      "  metricsCollectorSpec:\n    source:\n      fileSystemPath:\n        path: " + path +
+      "\n        kind: File\n" + (json_format ? "        format: JSON\n" : "") +
+      "    collector:\n      kind: File\n";
+  std::string first = json_format ? R"({"loss": 1.5})" : "loss=1.5";
+  std::string last =
+      json_format ? R"({"loss": ${trialParameters.x}})" : "loss=${trialParameters.x}";
+  // The second line lands a moment later, after the sidecar has read the first.
+  o.command = {"/bin/sh", "-c",
+               "echo training; echo '" + first + "' > " + path + "; sleep 1.2; echo '" + last +
+                   "' >> " + path};
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("kubernetes backend: the File collector's sidecar streams the metrics file", "[e2e]") {
+  for (bool json_format : {false, true}) {
+    Cluster cluster;
+    std::string name = json_format ? "k8s-file-json" : "k8s-file-text";
+    auto spec = cluster.dir.write(
+        "f.yaml", with_namespace(build_spec(file_collector_spec(name, json_format)), "hpo"));
+    auto run = run_sextant(cluster.run_args(spec));
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+    auto trials = cluster.get("trials", name);
+    REQUIRE(trials.size() == 2);
+    for (const auto& t : trials) {
+      CHECK(last_state(t) == "Succeeded");
+      CHECK(objective(t) == Approx(assigned(t)));
+      // Both lines arrived: the one before the second, and the last one.
+      for (const auto& m : t["status"]["observation"]["metrics"])
+        if (m["name"] == "loss") CHECK(std::stod(m["max"].get<std::string>()) == 1.5);
+    }
+    // The pod got the emptyDir, the wrapped command and the sidecar, as Katib's webhook does.
+    for (const auto& r : cluster.api.requests()) {
+      if (r.method != "POST" || r.path != "/apis/batch/v1/namespaces/hpo/jobs") continue;
+      auto pod = json::parse(r.body)["spec"]["template"]["spec"];
+      REQUIRE(pod["containers"].size() == 2);
+      CHECK(pod["containers"][0]["command"][0] == "sh");
+      CHECK(pod["containers"][0]["args"][0] == "/bin/sh");
+      CHECK(pod["containers"][1]["name"] == "sextant-metrics-collector");
+      CHECK(pod["volumes"][0]["emptyDir"].is_object());
+      CHECK(pod["containers"][0]["volumeMounts"][0]["mountPath"] == "/var/log/katib");
+    }
+    auto log = run_sextant({"--db", (cluster.dir / "k8s.db").string(), "logs",
+                            trials[0]["metadata"]["name"].get<std::string>()});
+    CHECK_THAT(log.out, Catch::Contains("File collector's sidecar"));
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include "engine/error.hpp"
 #include "orchestration/kfp/pipeline_ir.hpp"
+#include "orchestration/kubernetes/file_collector.hpp"
 #include "orchestration/kubernetes/trial_object.hpp"
 
 using namespace sextant;
@@ -71,7 +72,7 @@ TEST_CASE("trial objects carry Katib's labels and the worker environment", "[uni
   CHECK(*env_value(main, "SEXTANT_REPORT_URL") == "http://engine:8900");
   CHECK(*env_value(main, "SEXTANT_REPORT_TOKEN") == "tok");
   CHECK(*env_value(main, "SEXTANT_TRIAL") == "set-by-template");  // the template's own wins
-  CHECK(env_value(main, "SEXTANT_ARTIFACT_URI") == nullptr);     // empty values are left out
+  CHECK(env_value(main, "SEXTANT_ARTIFACT_URI") == nullptr);      // empty values are left out
   const json& sidecar = object["spec"]["template"]["spec"]["containers"][1];
   CHECK_FALSE(sidecar.contains("env"));  // only the primary container
 }
@@ -135,4 +136,57 @@ TEST_CASE("a generated pipeline runs the primary container, or each step of a DA
   dag.steps[1].inputs = {{"{{tasks.prepare.outputs.result}}", "prepare", ""}};
   CHECK_THROWS_WITH(orchestration::pipeline_for_dag(dag, {}, "exp"),
                     Catch::Contains("--kfp-pipeline"));
+}
+
+TEST_CASE("the File collector gives the primary pod an emptyDir, a wrapped command and a sidecar",
+          "[unit]") {
+  auto spec = spec_with(job());
+  spec.metrics_collector.kind = engine::CollectorKind::kFile;
+  spec.metrics_collector.file_path = "/var/log/katib/it's.log";
+  json object = orchestration::cluster_trial_object(spec, "exp-abcdefgh", {{"lr", "0.01"}}, {}, {});
+  orchestration::add_file_collector(object, spec);
+  const json& pod = object["spec"]["template"]["spec"];
+  REQUIRE(pod["containers"].size() == 3);
+  const json& main = pod["containers"][0];
+  // The original argv runs as "$@" of the wrapper, which marks the end and keeps the exit code.
+  CHECK(main["command"] ==
+        json({"sh", "-c", "\"$@\"; code=$?; touch '/var/log/katib/.sextant-done'; exit $code",
+              "sextant-file-collector"}));
+  CHECK(main["args"] == json({"python3", "train.py", "--lr=0.01"}));
+  CHECK(main["volumeMounts"] ==
+        json::parse(R"([{"name": "sextant-metrics", "mountPath": "/var/log/katib"}])"));
+  CHECK(pod["containers"][1]["name"] == "sidecar");  // the template's own, untouched
+  CHECK_FALSE(pod["containers"][1].contains("volumeMounts"));
+  const json& collector = pod["containers"][2];
+  CHECK(collector["name"] == orchestration::kFileCollectorContainer);
+  CHECK(collector["image"] == "trainer");
+  CHECK(collector["volumeMounts"] == main["volumeMounts"]);
+  // The path is quoted for sh, even with a quote in it.
+  CHECK_THAT(collector["command"][2].get<std::string>(),
+             Catch::Contains(R"(f='/var/log/katib/it'\''s.log')"));
+  CHECK(pod["volumes"] == json::parse(R"([{"name": "sextant-metrics", "emptyDir": {}}])"));
+}
+
+TEST_CASE("the File collector refuses primary containers it cannot wrap, saying why", "[unit]") {
+  auto no_command = job();
+  no_command["spec"]["template"]["spec"]["containers"][0].erase("command");
+  auto spec = spec_with(no_command);
+  spec.metrics_collector.kind = engine::CollectorKind::kFile;
+  spec.metrics_collector.file_path = "/tmp/m.log";
+  json object = orchestration::cluster_trial_object(spec, "exp-a", {{"lr", "0.01"}}, {}, {});
+  CHECK_THROWS_WITH(orchestration::add_file_collector(object, spec),
+                    Catch::Contains("has none (it runs its image's entrypoint)"));
+
+  json workflow = {{"apiVersion", "argoproj.io/v1alpha1"},
+                   {"kind", "Workflow"},
+                   {"spec",
+                    {{"entrypoint", "main"},
+                     {"templates",
+                      {{{"name", "main"},
+                        {"container", {{"image", "x"}, {"command", {"python3", "t.py"}}}}}}}}}};
+  spec = spec_with(workflow);
+  spec.metrics_collector.kind = engine::CollectorKind::kFile;
+  spec.metrics_collector.file_path = "/tmp/m.log";
+  CHECK_THROWS_WITH(orchestration::add_file_collector(workflow, spec),
+                    Catch::Contains("report by StdOut or push"));
 }

@@ -1,6 +1,8 @@
 // The fake's Job controller and kubelet in one: a pod per attempt, containers as local
 // processes, pod and Job status moved the way a cluster moves them (Kubernetes 1.31+ conditions).
 #include <atomic>
+#include <filesystem>
+#include <set>
 #include <ctime>
 #include <thread>
 
@@ -59,6 +61,37 @@ std::map<std::string, std::string> container_env(const json& container, const st
     }
   }
   return env;
+}
+
+// emptyDir volumes without mount namespaces: each (pod, volume) gets its own directory, and a
+// container's mount path is rewritten to it wherever the command, args or env name a path under
+// it. So two pods never share the "volume", and a pod's containers do, as on a node.
+std::vector<std::pair<std::string, std::string>> empty_dir_paths(const json& pod,
+                                                                 const json& container,
+                                                                 const std::filesystem::path& root) {
+  std::set<std::string> empty_dirs;
+  for (const auto& v : pod["spec"].value("volumes", json::array()))
+    if (v.contains("emptyDir")) empty_dirs.insert(v.value("name", ""));
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& m : container.value("volumeMounts", json::array())) {
+    if (!empty_dirs.count(m.value("name", ""))) continue;
+    auto dir = root / pod["metadata"].value("uid", "pod") / m.value("name", "");
+    std::filesystem::create_directories(dir);
+    out.emplace_back(m.value("mountPath", ""), dir.string());
+  }
+  return out;
+}
+
+std::string map_paths(std::string text,
+                      const std::vector<std::pair<std::string, std::string>>& mounts) {
+  for (const auto& [mount, dir] : mounts) {
+    if (mount.empty()) continue;
+    if (text == mount) return dir;
+    std::string from = mount + "/", to = dir + "/";
+    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+      text.replace(at, from.size(), to);
+  }
+  return text;
 }
 
 std::vector<std::string> container_argv(const json& container) {
@@ -227,8 +260,11 @@ class PodRun {
                           "\" has no command; the fake cannot run image entrypoints\n");
       code = 128;
     } else {
-      code = api_.run_container_process(pod_key_, name, argv,
-                                        container_env(container, pod_key_.name, pod_key_.ns));
+      auto mounts = empty_dir_paths(pod_, container, std::filesystem::absolute(api_.options().work_dir) / "fake-volumes");
+      for (auto& a : argv) a = map_paths(a, mounts);
+      auto env = container_env(container, pod_key_.name, pod_key_.ns);
+      for (auto& [key, value] : env) value = map_paths(value, mounts);
+      code = api_.run_container_process(pod_key_, name, argv, env);
     }
     api_.end_log(pod_key_.ns, pod_key_.name, name);
     finished_at_[name] = now_text();
