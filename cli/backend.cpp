@@ -92,6 +92,7 @@ std::unique_ptr<engine::TrialRunner> make_runner(const BackendOptions& options,
                 "--backend " + options.backend + ": expected local, kubernetes or kfp");
   trials::LocalRunnerOptions local;
   local.report_python_path = context.report_python_path;
+  local.kill_grace = context.kill_grace;
   // Argo/Tekton trials run as this binary's hidden pipeline driver.
   local.pipeline_driver = {std::filesystem::read_symlink("/proc/self/exe").string(),
                            "pipeline-run"};

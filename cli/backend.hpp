@@ -1,6 +1,7 @@
 // `sextant run --backend local|kubernetes|kfp`: which TrialRunner runs the trials.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -26,6 +27,7 @@ struct BackendContext {
   std::string report_url;          // the push endpoint as this machine reaches it
   std::string artifact_prefix;     // --artifact-prefix, trailing '/' removed
   std::string report_python_path;  // the worker-side Python module's folder (local only)
+  std::chrono::milliseconds kill_grace{5000};  // --grace: SIGTERM to SIGKILL (local only)
 };
 
 // Throws sextant::Error (kInvalidArgument) for an unknown backend or a missing --kfp-url, and

@@ -192,7 +192,7 @@ int run_command(const GlobalOptions& global, const RunOptions& options) {
     controller_options.artifact_prefix.pop_back();
   auto runner = make_runner(options.backend,
                             {controller_options.report_url, controller_options.artifact_prefix,
-                             python_report_dir().string()});
+                             python_report_dir().string(), controller_options.kill_grace});
   auto mode = parse_progress_mode(options.progress, isatty(STDERR_FILENO));
   if (mode == ProgressMode::kLive)
     controller_options.progress_interval = std::chrono::milliseconds(1000);

@@ -36,11 +36,13 @@ TEST_CASE("launch plan: a Workflow trial runs as the pipeline driver",
   auto launch = launch_for(spec, "t1", dir.path());
   sextant::trials::LocalRunnerOptions options;
   options.pipeline_driver = {"/bin/true", "pipeline-run"};
+  options.kill_grace = std::chrono::milliseconds(2500);
   auto plan = plan_launch(launch, options, parsers);
   auto file = launch.trial_dir / "pipeline.json";
+  // The driver gets 4/5 of the grace for its steps.
   CHECK(plan.spawn.argv == Strings{"/bin/true", "pipeline-run", file.string(),
                                    "--primary-container", "main", "--primary-label", "role=train",
-                                   "--code-dir", dir.path().string()});
+                                   "--grace", "2", "--code-dir", dir.path().string()});
   CHECK(plan.spawn.exec_path == "/bin/true");
   CHECK(plan.spawn.cwd == dir.path());
   json written = json::parse(read_text(file));

@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <system_error>
@@ -297,6 +298,12 @@ LaunchPlan plan_launch(const engine::TrialLaunch& launch, const LocalRunnerOptio
       plan.spawn.argv.push_back("--primary-label");
       plan.spawn.argv.push_back(key + "=" + value);
     }
+    // The driver stops its steps (their own process groups) within 4/5 of the grace this runner
+    // gives it, so that they are gone before the runner's SIGKILL reaches the driver.
+    plan.spawn.argv.push_back("--grace");
+    char grace[32];
+    std::snprintf(grace, sizeof grace, "%g", options.kill_grace.count() * 4 / 5 / 1000.0);
+    plan.spawn.argv.push_back(grace);
     plan.spawn.argv.push_back("--code-dir");
     plan.spawn.argv.push_back(code_dir.string());
   } else {
