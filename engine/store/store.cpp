@@ -114,6 +114,11 @@ CREATE TABLE promotions (
 );
 CREATE INDEX promotions_by_model ON promotions(model, id);
 )sql",
+    // Version 3: the best trial without a scan (optimal_trial_of: by objective, then sequence),
+    // which the dashboard asks for on every live poll.
+    R"sql(
+CREATE INDEX trials_by_objective ON trials(experiment, objective, sequence);
+)sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == Store::kSchemaVersion);

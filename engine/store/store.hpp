@@ -58,7 +58,7 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
   int schema_version() const;
   const std::filesystem::path& path() const { return path_; }
   // The connection itself, for tables owned by another folder (serving/registry's model

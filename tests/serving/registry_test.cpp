@@ -30,7 +30,7 @@ ModelVersion version_of(const std::string& model, int64_t v, const std::string& 
 TEST_CASE("registry: versions number from 1 and one of them is in production") {
   TempDir dir;
   auto store = engine::Store::open(dir / "r.db", engine::Store::Mode::kReadWrite);
-  CHECK(store->schema_version() == 2);
+  CHECK(store->schema_version() >= 2);  // the registry's tables came with version 2
   ModelRegistry registry(*store);
   CHECK(registry.models().empty());
   CHECK(registry.next_version("m") == 1);
