@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "serving/model/served_model.hpp"
 #include "tests/e2e/process.hpp"
 
 namespace sextant::testing {
@@ -122,6 +123,23 @@ inline nlohmann::json tiny_classifier() {
         {{"weights", {{1.0, 0.0}, {0.0, 1.0}}}, {"bias", {0.0, 0.0}}, {"activation", "softmax"}}}},
       {"classes", {"left", "right"}},
       {"example", {1.0, 0.0}}};
+}
+
+// How many of scikit-learn's labels (`expected`: {"pixels": rows of 64, "labels": [...]}, as
+// the digits tests print them) the served model's "label" output (its second) disagrees with.
+inline size_t labels_differing(const serving::ServedModel& model, const nlohmann::json& expected,
+                               serving::DataType datatype) {
+  const auto& pixels = expected.at("pixels");
+  serving::Tensor x{"pixels", datatype, {static_cast<int64_t>(pixels.size()), 64}, {}, {}};
+  for (const auto& row : pixels)
+    for (const auto& v : row) x.numbers.push_back(v.get<double>());
+  auto out = model.predict(x);
+  if (out.size() < 2 || out[1].numbers.size() != pixels.size())
+    throw std::runtime_error("the model's label output does not have one label per row");
+  size_t differ = 0;
+  for (size_t i = 0; i < pixels.size(); ++i)
+    differ += out[1].numbers[i] != expected.at("labels")[i].get<double>();
+  return differ;
 }
 
 }  // namespace sextant::testing
