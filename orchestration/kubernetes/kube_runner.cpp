@@ -1,5 +1,6 @@
 // The Kubernetes backend (see kube_runner.hpp): create trial objects, follow them and their pods
-// with level-triggered watch loops, stream the primary container's log into metrics.
+// with level-triggered watch loops, stream the primary container's (or the File collector
+// sidecar's) log into metrics.
 #include "orchestration/kubernetes/kube_runner.hpp"
 
 #include <algorithm>

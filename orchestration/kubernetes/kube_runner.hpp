@@ -38,8 +38,10 @@ struct KubeRunnerOptions {
 //   CreateContainerConfigError) fails the trial with the kubelet's reason and message. An object
 //   deleted by someone else fails it ("Deleted").
 // - Metrics: the primary pod's primary container log (StdOut collector: Katib's regex or the
-//   spec's filters) streams into on_metrics and into <trial_dir>/trial.log; a reconnect skips
-//   what was already read. Workers may also push (the engine's push endpoint).
+//   spec's filters), or for the File collector the log of the sidecar that add_file_collector()
+//   puts beside it (TEXT or JSON lines), streams into on_metrics and into
+//   <trial_dir>/trial.log; a reconnect skips what was already read. Workers may also push (the
+//   engine's push endpoint).
 // - After the end the object is deleted (propagationPolicy Background) unless the template says
 //   retain: true. cancel() deletes it and reports "Cancelled".
 // - adopt() follows an object a previous engine created; reap_orphan() deletes it.
