@@ -34,7 +34,8 @@ std::string sidecar_script(const std::string& file, const std::string& marker) {
          "n=$s; fi\n"
          "  fi\n"
          "  [ \"$last\" = 1 ] && exit 0\n"
-         "  sleep 1\n"
+         // A fifth of a second where sleep takes fractions (GNU, busybox), else POSIX's 1 s.
+         "  sleep 0.2 2>/dev/null || sleep 1\n"
          "done\n";
 }
 

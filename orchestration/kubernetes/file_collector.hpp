@@ -20,8 +20,8 @@ inline constexpr const char* kFileCollectorContainer = "sextant-metrics-collecto
 // - the primary container's command runs through `sh -c` and, when it ends (with its own exit
 //   code), leaves a done marker beside the file;
 // - the sidecar (the primary container's image, which needs a POSIX sh, as Katib's wrapper
-//   does) copies whatever the file gains to its stdout every second and ends once the marker is
-//   there and the file is read to its end.
+//   does) copies whatever the file gains to its stdout five times a second and ends once the marker
+//   is there and the file is read to its end.
 // Throws Error(kInvalidArgument) when the primary container is in no pod template (an Argo or
 // Tekton step: use StdOut or push there) or has no command to wrap (the image's entrypoint).
 void add_file_collector(nlohmann::json& object, const engine::ExperimentSpec& spec);
