@@ -4,7 +4,8 @@ JOBS ?= $(shell nproc)
 DEBIAN_PACKAGES := cmake ninja-build g++ pkg-config ccache \
   libeigen3-dev libnlopt-cxx-dev libboost-dev libboost-system-dev libsqlitecpp-dev libsqlite3-dev \
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libssl-dev catch2 \
-  python3 python3-sklearn python3-numpy python3-optuna python3-cmaes libxgboost-dev python3-xgboost
+  python3 python3-sklearn python3-numpy python3-optuna python3-cmaes libxgboost-dev python3-xgboost \
+  python3-protobuf
 # The dashboard: Chromium for its browser tests; Node.js and npm for its chart library, unless an
 # npm is already installed (Debian's npm package would conflict with NodeSource's nodejs).
 DEBIAN_PACKAGES += chromium $(shell command -v npm >/dev/null 2>&1 || echo nodejs npm)

@@ -48,6 +48,10 @@ std::string describe_expected(const ExperimentSpec& spec) {
       return "a line with \"" + objective + "\" in the metrics file " +
              spec.metrics_collector.file_path + " ($SEXTANT_METRICS_FILE, File collector, " +
              to_string(spec.metrics_collector.format) + " format)";
+    case CollectorKind::kTensorFlowEvent:
+      return "a scalar summary tagged \"" + objective.substr(objective.rfind('/') + 1) +
+             "...\" in a TensorFlow event file under " + spec.metrics_collector.file_path +
+             " (TensorFlowEvent collector, read when the trial ends)";
     case CollectorKind::kPush:
       return "a push of \"" + objective + "\" to $SEXTANT_REPORT_URL (sextant report " + objective +
              "=0.123, or report_metrics in Python)";

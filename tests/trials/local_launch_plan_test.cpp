@@ -109,10 +109,10 @@ TEST_CASE("launch plan: collectors without a local implementation are refused", 
   ParserCache parsers;
   auto spec = experiment_spec(dir.path(), job_template({"true"}));
   auto launch = launch_for(spec, "t", dir.path());
-  spec.metrics_collector.kind = CollectorKind::kTensorFlowEvent;
+  spec.metrics_collector.kind = CollectorKind::kPrometheusMetric;
   CHECK_THROWS_WITH(
       plan_launch(launch, {}, parsers),
-      Catch::Contains("collector kind TensorFlowEvent is not supported for local trials"));
+      Catch::Contains("collector kind PrometheusMetric is not supported for local trials"));
   spec.metrics_collector.kind = CollectorKind::kPush;
   auto plan = plan_launch(launch, {}, parsers);
   CHECK_FALSE(plan.text_parser);

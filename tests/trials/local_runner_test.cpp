@@ -436,3 +436,37 @@ TEST_CASE("local runner: trials get default signals even when the engine blocks 
   CHECK_THAT(log, Catch::Contains("SigBlk:\t0000000000000000"));
   CHECK_THAT(log, Catch::Contains("SigIgn:\t0000000000000000"));
 }
+
+TEST_CASE("local runner: TensorFlowEvent collector reads the event files when the trial ends",
+          "[trials][local]") {
+  TempDir dir;
+  // The trial writes its summaries where the spec says (a container path, rewritten locally).
+  std::string writer = SEXTANT_SOURCE_DIR "/tests/support/tf_events/write_tf_events.py";
+  std::string events =
+      R"([{"step": 1, "wall_time": 1, "values": [{"tag": "accuracy", "simple": 0.5}]},)"
+      R"( {"step": 2, "wall_time": 2, "values": [{"tag": "accuracy", "float_tensor": 0.75}]}])";
+  auto spec = experiment_spec(
+      dir.path(), job_template({"/bin/sh", "-c",
+                                "mkdir -p /logs/tb/test && /usr/bin/python3 " + writer +
+                                    " /logs/tb/test/events.out.tfevents.1 '" + events + "'"}));
+  spec.objective.objective_metric_name = "test/accuracy";
+  spec.objective.additional_metric_names.clear();
+  spec.objective.metric_strategies = {{"test/accuracy", sextant::engine::MetricStrategy::kMax}};
+  spec.metrics_collector.kind = CollectorKind::kTensorFlowEvent;
+  spec.metrics_collector.file_path = "/logs/tb";
+  spec.metrics_collector.file_path_kind = "Directory";
+  LocalRunner runner(fast_options());
+  EventSink sink;
+  auto launch = launch_for(spec, "t-tf", dir.path());
+  runner.start(launch, sink);
+  auto exit = sink.wait_exit("t-tf");
+  REQUIRE(exit);
+  CHECK(exit->succeeded);
+  auto metrics = sink.metrics("t-tf");
+  REQUIRE(metrics.size() == 2);
+  CHECK(metrics[0].metric == "test/accuracy");
+  CHECK(metrics[0].value == "0.5");
+  CHECK(metrics[1].value == "0.75");
+  CHECK(metrics[1].step == 2);
+  CHECK(std::filesystem::exists(launch.trial_dir / "metrics/logs/tb/test/events.out.tfevents.1"));
+}

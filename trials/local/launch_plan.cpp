@@ -166,12 +166,13 @@ LaunchPlan plan_launch(const engine::TrialLaunch& launch, const LocalRunnerOptio
   switch (collector.kind) {
     case CollectorKind::kStdOut:
     case CollectorKind::kFile:
+    case CollectorKind::kTensorFlowEvent:
     case CollectorKind::kPush:
       break;
     default:
       throw Error(ErrorCode::kInvalidArgument,
                   std::string("collector kind ") + engine::to_string(collector.kind) +
-                      " is not supported for local trials (use StdOut, File or Push)",
+                      " is not supported for local trials (use StdOut, File, TensorFlowEvent or Push)",
                   "spec.metricsCollectorSpec.collector.kind");
   }
 
@@ -194,10 +195,13 @@ LaunchPlan plan_launch(const engine::TrialLaunch& launch, const LocalRunnerOptio
   std::string container_metrics_path;
   if (collector.kind == CollectorKind::kStdOut) {
     plan.text_parser = parsers.text(names, collector.filters);
-  } else if (collector.kind == CollectorKind::kFile) {
-    container_metrics_path =
-        collector.file_path.empty() ? "/var/log/katib/metrics.log" : collector.file_path;
-    plan.metrics_is_directory = collector.file_path_kind == "Directory";
+  } else if (collector.kind == CollectorKind::kFile ||
+             collector.kind == CollectorKind::kTensorFlowEvent) {
+    const bool tf_events = collector.kind == CollectorKind::kTensorFlowEvent;
+    container_metrics_path = !collector.file_path.empty() ? collector.file_path
+                             : tf_events ? "/var/log/katib/tfevent/"
+                                         : "/var/log/katib/metrics.log";
+    plan.metrics_is_directory = tf_events || collector.file_path_kind == "Directory";
     plan.metrics_path = local_metrics_path(launch.trial_dir, container_metrics_path);
     std::error_code ec;
     std::filesystem::create_directories(
@@ -205,7 +209,9 @@ LaunchPlan plan_launch(const engine::TrialLaunch& launch, const LocalRunnerOptio
     if (ec)
       throw Error(ErrorCode::kUnavailable, "cannot create the directory for the metrics file " +
                                                plan.metrics_path.string() + ": " + ec.message());
-    if (collector.format == engine::FileFormat::kJson)
+    if (tf_events)
+      plan.metric_names = names;  // read from the event files when the trial ends
+    else if (collector.format == engine::FileFormat::kJson)
       plan.json_parser = std::make_shared<const JsonLinesParser>(names);
     else
       plan.text_parser = parsers.text(names, collector.filters);

@@ -40,8 +40,9 @@ struct LaunchPlan {
   engine::CollectorKind collector = engine::CollectorKind::kStdOut;
   std::shared_ptr<const TextMetricsParser> text_parser;  // StdOut, and File with format TEXT
   std::shared_ptr<const JsonLinesParser> json_parser;    // File with format JSON
-  std::filesystem::path metrics_path;                    // File: the local file or directory
+  std::filesystem::path metrics_path;  // File, TensorFlowEvent: the local file or directory
   bool metrics_is_directory = false;
+  std::vector<std::string> metric_names;  // TensorFlowEvent: read from the event files at the end
 };
 
 // Compiled parsers shared by the trials of one experiment (std::regex is slow to build).

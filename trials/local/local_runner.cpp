@@ -25,6 +25,7 @@
 #include "engine/util/clock.hpp"
 #include "engine/util/text.hpp"
 #include "trials/local/file_tail.hpp"
+#include "trials/metrics/tf_event_reader.hpp"
 #include "trials/metrics/line_buffer.hpp"
 
 namespace sextant::trials {
@@ -261,7 +262,8 @@ class LocalRunner::Loop {
     if (!plan_error.empty()) return start_failed(*run, plan_error);
     run->plan = std::move(plan);
     for (const auto& note : run->plan.notes) write_note(run->log_fd, note);
-    if (run->plan.collector == engine::CollectorKind::kFile) {
+    if (run->plan.collector == engine::CollectorKind::kFile ||
+        run->plan.collector == engine::CollectorKind::kTensorFlowEvent) {
       // Like the fresh emptyDir of a pod: a retried trial must not re-report the metrics of
       // its previous attempt.
       std::error_code ec;
@@ -374,6 +376,19 @@ class LocalRunner::Loop {
     deliver(run);
   }
 
+  // TensorFlowEvent: Katib reads the event files once the training process has ended.
+  void read_tf_events(Run& run) {
+    if (run.plan.collector != engine::CollectorKind::kTensorFlowEvent) return;
+    std::vector<std::string> notes;
+    auto reports = tf_event_metrics(run.plan.metrics_path, run.plan.metric_names, &notes);
+    for (const auto& note : notes) write_note(run.log_fd, "TensorFlow events: " + note);
+    if (reports.empty())
+      write_note(run.log_fd, "TensorFlow events: no scalar of the experiment's metrics under " +
+                                 run.plan.metrics_path.string());
+    for (auto& r : reports) run.pending.push_back(std::move(r));
+    deliver(run);
+  }
+
   void deliver(Run& run) {
     if (run.pending.empty()) return;
     std::vector<MetricReport> reports;
@@ -466,6 +481,7 @@ class LocalRunner::Loop {
     run.out_lines.flush([&](std::string_view line) { output_line(run, line); });
     deliver(run);
     poll_metrics_file(run, true);
+    read_tf_events(run);
 
     TrialExit exit{run.trial, false, "", ""};
     std::string last = run.last_line.empty() ? "" : "; last line: " + run.last_line;
