@@ -13,13 +13,15 @@
 #include <vector>
 
 #include "engine/error.hpp"
-#include "orchestration/kubernetes/file_collector.hpp"
+#include "orchestration/kubernetes/collector_sidecar.hpp"
+#include "orchestration/kubernetes/tf_events_dump.hpp"
 #include "orchestration/kubernetes/trial_object.hpp"
 #include "orchestration/status/gjson.hpp"
 #include "trials/local/launch_plan.hpp"
 #include "trials/metrics/json_lines_parser.hpp"
 #include "trials/metrics/line_buffer.hpp"
 #include "trials/metrics/text_metrics_parser.hpp"
+#include "trials/metrics/tf_event_reader.hpp"
 
 namespace sextant::orchestration {
 namespace {
@@ -104,8 +106,9 @@ class KubeRunner::Impl {
       if (options_.advertised_report_url.empty()) env.report_token.clear();
       json object =
           cluster_trial_object(spec, launch.trial, launch.assignment, launch.labels, env);
-      if (spec.metrics_collector.kind == engine::CollectorKind::kFile)
-        add_file_collector(object, spec);
+      if (spec.metrics_collector.kind == engine::CollectorKind::kFile ||
+          spec.metrics_collector.kind == engine::CollectorKind::kTensorFlowEvent)
+        add_collector_sidecar(object, spec);
       std::string ns = namespace_for(spec);
       KubeResource resource =
           client_->resource(object.value("apiVersion", ""), object.value("kind", ""));
@@ -194,6 +197,9 @@ class KubeRunner::Impl {
     std::string log_container;
     std::shared_ptr<const trials::TextMetricsParser> parser;
     std::shared_ptr<const trials::JsonLinesParser> json_parser;
+    // TensorFlowEvent: the event files the sidecar prints, and the metrics to read from them.
+    std::unique_ptr<TfEventsDump> tf_events;
+    std::vector<std::string> metric_names;
     bool seen = false;       // listed or watched at least once (so a later absence means deleted)
     bool finishing = false;  // finish() ran: no second on_exit
     std::atomic<bool> cancelled{false};
@@ -236,7 +242,7 @@ class KubeRunner::Impl {
     if (collector.kind == engine::CollectorKind::kStdOut) {
       t->parser = parsers_.text(names, collector.filters);
     } else if (collector.kind == engine::CollectorKind::kFile) {
-      t->log_container = kFileCollectorContainer;
+      t->log_container = kCollectorSidecar;
       if (collector.format == engine::FileFormat::kJson)
         t->json_parser = std::make_shared<trials::JsonLinesParser>(names);
       else
@@ -244,6 +250,18 @@ class KubeRunner::Impl {
       append_log(*t, "sextant: this log is " + collector.file_path +
                          " as the File collector's sidecar reads it; the training container's "
                          "own log: kubectl logs -n " + ns + " <pod> -c " +
+                         launch.spec->trial_template.primary_container_name + "\n");
+    } else if (collector.kind == engine::CollectorKind::kTensorFlowEvent) {
+      t->log_container = kCollectorSidecar;
+      t->metric_names = names;
+      auto dir = launch.trial_dir / "metrics" / "tfevent";
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);  // a retried trial starts without the old files
+      t->tf_events = std::make_unique<TfEventsDump>(dir);
+      append_log(*t, "sextant: the TensorFlow event files under " + collector.file_path +
+                         " arrive through the collector's sidecar when the training container "
+                         "ends, into " + dir.string() + "; the training container's own log: "
+                         "kubectl logs -n " + ns + " <pod> -c " +
                          launch.spec->trial_template.primary_container_name + "\n");
     } else if (collector.kind != engine::CollectorKind::kPush) {
       append_log(*t, std::string("sextant: the ") + engine::to_string(collector.kind) +
@@ -486,11 +504,34 @@ class KubeRunner::Impl {
       append_log(t, std::string("sextant: could not read the log: ") + e.what() + "\n");
     }
     std::vector<engine::MetricReport> reports;
+    if (t.tf_events) {
+      t.lines.flush([&](std::string_view line) { t.tf_events->line(line); });
+      read_tf_events(t);
+      return;
+    }
     t.lines.flush([&](std::string_view line) { parse(t, line, reports); });
     if (!reports.empty()) t.events->on_metrics(std::move(reports));
   }
 
+  // The event files the sidecar printed are complete now (it printed them after the training
+  // container ended): read them as the local runner does.
+  void read_tf_events(Tracked& t) {
+    for (const auto& p : t.tf_events->problems()) append_log(t, "sextant: " + p + "\n");
+    std::vector<std::string> notes;
+    auto reports = trials::tf_event_metrics(t.tf_events->directory(), t.metric_names, &notes);
+    for (const auto& n : notes) append_log(t, "sextant: TensorFlow events: " + n + "\n");
+    append_log(t, "sextant: " + std::to_string(t.tf_events->files()) +
+                      " TensorFlow event file(s) received, " + std::to_string(reports.size()) +
+                      " scalar(s) of the experiment's metrics\n");
+    for (auto& r : reports) r.trial = t.trial;
+    if (!reports.empty()) t.events->on_metrics(std::move(reports));
+  }
+
   void take_log(Tracked& t, std::string_view data) {
+    if (t.tf_events) {  // base64 of binary files: decoded, not copied into trial.log
+      t.lines.feed(data, [&](std::string_view line) { t.tf_events->line(line); });
+      return;
+    }
     append_log(t, data);
     std::vector<engine::MetricReport> reports;
     t.lines.feed(data, [&](std::string_view line) { parse(t, line, reports); });

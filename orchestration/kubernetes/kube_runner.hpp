@@ -38,7 +38,7 @@ struct KubeRunnerOptions {
 //   CreateContainerConfigError) fails the trial with the kubelet's reason and message. An object
 //   deleted by someone else fails it ("Deleted").
 // - Metrics: the primary pod's primary container log (StdOut collector: Katib's regex or the
-//   spec's filters), or for the File collector the log of the sidecar that add_file_collector()
+//   spec's filters), or for the File collector the log of the sidecar that add_collector_sidecar()
 //   puts beside it (TEXT or JSON lines), streams into on_metrics and into
 //   <trial_dir>/trial.log; a reconnect skips what was already read. Workers may also push (the
 //   engine's push endpoint).

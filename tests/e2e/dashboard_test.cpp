@@ -123,7 +123,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "sextant report EXPERIMENT -o file.html writes one self-contained file; without -o it says how",
+    "sextant report EXPERIMENT -o file.html writes one self-contained file, without -o it says how",
     "[e2e]") {
   TempDir dir;
   auto r = three_trials(dir);

@@ -158,7 +158,7 @@ TEST_CASE("kfp backend: a compiled pipeline gets the trial's values as typed run
   for (const auto& t : trials) CHECK(last_state(t) == "Succeeded");
 }
 
-TEST_CASE("kfp backend: failed runs fail their trials with KFP's message; bad types fail to start",
+TEST_CASE("kfp backend: failed runs fail their trials with KFP's message, bad types fail to start",
           "[e2e]") {
   TempDir dir;
   FakeKfp kfp({dir.path(), {}, ""});

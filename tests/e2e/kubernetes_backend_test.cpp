@@ -387,4 +387,34 @@ TEST_CASE("kubernetes backend: the File collector's sidecar streams the metrics 
   }
 }
 
+TEST_CASE("kubernetes backend: TensorFlow event files come back through the sidecar", "[e2e]") {
+  Cluster cluster;
+  SpecOptions o = job_spec("k8s-tfevents", 2);
+  o.collector = "  metricsCollectorSpec:\n    collector:\n      kind: TensorFlowEvent\n";
+  // Katib's default directory; the summaries go to a subdirectory, as TensorBoard writers do.
+  std::string dir = "/var/log/katib/tfevent/train";
+  std::string events = R"([{"step": 1, "wall_time": 1, "values": [{"tag": "loss", "simple": 2}]},)"
+                       R"( {"step": 2, "wall_time": 2, "values": [{"tag": "loss", )"
+                       R"("float_tensor": ${trialParameters.x}}]}])";
+  o.command = {"/bin/sh", "-c",
+               "mkdir -p " + dir + " && /usr/bin/python3 " SEXTANT_SOURCE_DIR
+               "/tests/support/tf_events/write_tf_events.py " + dir +
+                   "/events.out.tfevents.1 '" + events + "'"};
+  auto spec = cluster.dir.write("tf.yaml", with_namespace(build_spec(o), "hpo"));
+  auto run = run_sextant(cluster.run_args(spec));
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  auto trials = cluster.get("trials", "k8s-tfevents");
+  REQUIRE(trials.size() == 2);
+  for (const auto& t : trials) {
+    CHECK(last_state(t) == "Succeeded");
+    // float32 of x, then Katib's "min" strategy for a minimized loss over 2 and x.
+    CHECK(objective(t) == Approx(assigned(t)).epsilon(1e-6));
+  }
+  auto log = run_sextant({"--db", (cluster.dir / "k8s.db").string(), "logs",
+                          trials[0]["metadata"]["name"].get<std::string>()});
+  CHECK_THAT(log.out, Catch::Contains("1 TensorFlow event file(s) received, 2 scalar(s)"));
+  CHECK(log.out.find("sextant-tfevents-file") == std::string::npos);  // not the base64 dump
+}
+
 }  // namespace sextant::testing

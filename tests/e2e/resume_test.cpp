@@ -157,7 +157,7 @@ TEST_CASE("Ctrl-C stops gracefully (exit 130, trials recorded) and running again
   CHECK(done[0]["metadata"]["name"] == interrupted[0]["metadata"]["name"]);
 }
 
-TEST_CASE("resuming with a changed search space is refused; a raised budget restarts", "[e2e]") {
+TEST_CASE("resuming with a changed search space is refused, a raised budget restarts", "[e2e]") {
   TempDir dir;
   SpecOptions o;
   o.name = "budget";

@@ -43,7 +43,7 @@ TEST_CASE("completion order is goal, then max failed, then max trials", "[unit]"
   CHECK(check_completion(spec_with({}, 10, {}), counts, best, true) == Completion::kSuggestionEnd);
 }
 
-TEST_CASE("maxFailedTrialCount 0 fails on the first failure; unset never fails", "[unit]") {
+TEST_CASE("maxFailedTrialCount 0 fails on the first failure, unset never fails", "[unit]") {
   std::vector<Trial> none = {done(TrialState::kSucceeded, 1.0)};
   std::vector<Trial> one = {done(TrialState::kFailed, {})};
   CHECK(check_completion(spec_with({}, 10, 0), count_trials(none), nullptr, false) == Completion::kNone);

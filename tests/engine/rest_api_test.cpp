@@ -133,7 +133,7 @@ TEST_CASE("GET /api/v1/experiments lists the experiment with counts by state and
   CHECK(e["maxTrialCount"] == 12);
 }
 
-TEST_CASE("GET /api/v1/experiments/{name} adds parameters, conditions and the spec; 404 otherwise",
+TEST_CASE("GET /api/v1/experiments/{name} adds parameters, conditions and the spec, 404 otherwise",
           "[unit]") {
   Fixture f;
   RestApi api(f.db);

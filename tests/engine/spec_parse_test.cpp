@@ -154,7 +154,7 @@ TEST_CASE("spec parse: Diagnostic rendering omits what is unknown") {
   CHECK(Diagnostic{"exp.yaml", 3, 0, "", "bad"}.to_string() == "exp.yaml:3: bad");
 }
 
-TEST_CASE("spec parse: files are read from disk; a missing file is not-found") {
+TEST_CASE("spec parse: files are read from disk, a missing file is not-found") {
   auto dir = std::filesystem::temp_directory_path() /
              ("sextant-spec-test-" +
               std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));

@@ -147,7 +147,7 @@ TEST_CASE("spec validation: min must be below max") {
                  "spec.parameters[1].feasibleSpace", "min (16) must not be above max (8)", 24);
 }
 
-TEST_CASE("spec validation: min, max and step must be numbers; integers for int") {
+TEST_CASE("spec validation: min, max and step must be numbers, integers for int") {
   expect_problem(replace(kValidSpec, "min: \"0.01\"", "min: \"one\""), kParam0Space + ".min",
                  "expected a number, found string \"one\"", 20);
   expect_problem(replace(kValidSpec, "min: \"16\"", "min: \"16.5\""),

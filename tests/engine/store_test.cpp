@@ -98,7 +98,7 @@ TEST_CASE("a transaction that throws leaves nothing behind", "[unit]") {
   CHECK(store->list_trials("exp").empty());
 }
 
-TEST_CASE("only one engine holds a database; readers are not blocked", "[unit]") {
+TEST_CASE("only one engine holds a database, readers are not blocked", "[unit]") {
   TempDb db;
   auto engine = Store::open(db.path, Store::Mode::kReadWrite, true);
   engine->insert_experiment(experiment("exp"));

@@ -5,8 +5,10 @@
 
 #include "engine/error.hpp"
 #include "orchestration/kfp/pipeline_ir.hpp"
-#include "orchestration/kubernetes/file_collector.hpp"
+#include "orchestration/kubernetes/collector_sidecar.hpp"
+#include "orchestration/kubernetes/tf_events_dump.hpp"
 #include "orchestration/kubernetes/trial_object.hpp"
+#include "tests/e2e/process.hpp"
 
 using namespace sextant;
 using nlohmann::json;
@@ -144,7 +146,7 @@ TEST_CASE("the File collector gives the primary pod an emptyDir, a wrapped comma
   spec.metrics_collector.kind = engine::CollectorKind::kFile;
   spec.metrics_collector.file_path = "/var/log/katib/it's.log";
   json object = orchestration::cluster_trial_object(spec, "exp-abcdefgh", {{"lr", "0.01"}}, {}, {});
-  orchestration::add_file_collector(object, spec);
+  orchestration::add_collector_sidecar(object, spec);
   const json& pod = object["spec"]["template"]["spec"];
   REQUIRE(pod["containers"].size() == 3);
   const json& main = pod["containers"][0];
@@ -158,7 +160,7 @@ TEST_CASE("the File collector gives the primary pod an emptyDir, a wrapped comma
   CHECK(pod["containers"][1]["name"] == "sidecar");  // the template's own, untouched
   CHECK_FALSE(pod["containers"][1].contains("volumeMounts"));
   const json& collector = pod["containers"][2];
-  CHECK(collector["name"] == orchestration::kFileCollectorContainer);
+  CHECK(collector["name"] == orchestration::kCollectorSidecar);
   CHECK(collector["image"] == "trainer");
   CHECK(collector["volumeMounts"] == main["volumeMounts"]);
   // The path is quoted for sh, even with a quote in it.
@@ -174,7 +176,7 @@ TEST_CASE("the File collector refuses primary containers it cannot wrap, saying 
   spec.metrics_collector.kind = engine::CollectorKind::kFile;
   spec.metrics_collector.file_path = "/tmp/m.log";
   json object = orchestration::cluster_trial_object(spec, "exp-a", {{"lr", "0.01"}}, {}, {});
-  CHECK_THROWS_WITH(orchestration::add_file_collector(object, spec),
+  CHECK_THROWS_WITH(orchestration::add_collector_sidecar(object, spec),
                     Catch::Contains("has none (it runs its image's entrypoint)"));
 
   json workflow = {{"apiVersion", "argoproj.io/v1alpha1"},
@@ -187,6 +189,36 @@ TEST_CASE("the File collector refuses primary containers it cannot wrap, saying 
   spec = spec_with(workflow);
   spec.metrics_collector.kind = engine::CollectorKind::kFile;
   spec.metrics_collector.file_path = "/tmp/m.log";
-  CHECK_THROWS_WITH(orchestration::add_file_collector(workflow, spec),
+  CHECK_THROWS_WITH(orchestration::add_collector_sidecar(workflow, spec),
                     Catch::Contains("report by StdOut or push"));
+}
+
+TEST_CASE("the TensorFlowEvent sidecar prints the event files and the dump turns them back",
+          "[unit]") {
+  auto spec = spec_with(job());
+  spec.metrics_collector.kind = engine::CollectorKind::kTensorFlowEvent;
+  spec.metrics_collector.file_path = "/var/log/katib/tfevent/";
+  json object = orchestration::cluster_trial_object(spec, "exp-a", {{"lr", "0.01"}}, {}, {});
+  orchestration::add_collector_sidecar(object, spec);
+  const json& pod = object["spec"]["template"]["spec"];
+  CHECK(pod["containers"][0]["volumeMounts"][0]["mountPath"] == "/var/log/katib/tfevent");
+  CHECK_THAT(pod["containers"][0]["command"][2].get<std::string>(),
+             Catch::Contains("touch '/var/log/katib/tfevent/.sextant-done'"));
+  CHECK_THAT(pod["containers"][2]["command"][2].get<std::string>(),
+             Catch::Contains("base64") && Catch::Contains("*tfevents*"));
+
+  sextant::testing::TempDir dir;
+  orchestration::TfEventsDump dump(dir.path());
+  for (std::string line :
+       {"training output the dump ignores", "sextant-tfevents-file train/events.out.tfevents.1",
+        "aGVsbG8g", "d29ybGQ=", "sextant-tfevents-end", "sextant-tfevents-file ../escape",
+        "aGk=", "sextant-tfevents-end", "sextant-tfevents-file /abs//x.tfevents", "!!!",
+        "sextant-tfevents-end"})
+    dump.line(line);
+  CHECK(dump.files() == 1);
+  std::ifstream written(dir.path() / "train" / "events.out.tfevents.1");
+  CHECK(std::string(std::istreambuf_iterator<char>(written), {}) == "hello world");
+  REQUIRE(dump.problems().size() == 2);
+  CHECK_THAT(dump.problems()[0], Catch::Contains("not a path below the directory"));
+  CHECK_THAT(dump.problems()[1], Catch::Contains("does not decode"));
 }

@@ -198,7 +198,7 @@ spec:
   CHECK(primary_out == "loss=0.5 file=42 out=printed 7\n");
 }
 
-TEST_CASE("pipeline executor: a missing output file fails its step; a default stands in",
+TEST_CASE("pipeline executor: a missing output file fails its step, a default stands in",
           "[orchestration][pipeline]") {
   TempDir dir;
   Pipeline p;

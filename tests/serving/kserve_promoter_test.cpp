@@ -105,7 +105,7 @@ TEST_CASE("kserve: a canary that fails to load is rolled back and the error says
   CHECK(s["metadata"]["labels"]["sextant.io/version"] == "1");
 }
 
-TEST_CASE("kserve: RawDeployment has no canary; rollback patches the previous artifact back") {
+TEST_CASE("kserve: RawDeployment has no canary, rollback patches the previous artifact back") {
   Cluster c;
   c.settings.raw_deployment = true;
   KServePromoter promoter(c.settings);

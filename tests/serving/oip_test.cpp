@@ -96,7 +96,7 @@ TEST_CASE("oip: inference answers with libxgboost's predictions, nested or flat 
   }
 }
 
-TEST_CASE("oip: integer and double inputs are converted; outputs select what comes back") {
+TEST_CASE("oip: integer and double inputs are converted, outputs select what comes back") {
   TwoModels s;
   auto c = s.client();
   for (const char* type : {"INT32", "INT64", "FP64"}) {

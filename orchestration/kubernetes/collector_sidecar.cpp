@@ -1,5 +1,5 @@
-// The File collector's sidecar and command wrapper on pod templates.
-#include "orchestration/kubernetes/file_collector.hpp"
+// The File and TensorFlowEvent collectors' sidecar and command wrapper on pod templates.
+#include "orchestration/kubernetes/collector_sidecar.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -39,6 +39,24 @@ std::string sidecar_script(const std::string& file, const std::string& marker) {
          "done\n";
 }
 
+// Once the marker shows the writer has ended: every TensorFlow event file below the directory,
+// base64 between a header line with its path (relative to the directory) and an end line.
+std::string tf_events_script(const std::string& directory, const std::string& marker) {
+  // The directory with its trailing slash, so that ${f#"$d"} leaves the relative path.
+  return "d=" + shell_quote(directory + "/") + "; done=" + shell_quote(marker) +
+         "\n"
+         "until [ -f \"$done\" ]; do sleep 0.2 2>/dev/null || sleep 1; done\n"
+         "find \"$d\" -type f -name '*tfevents*' | while read -r f; do\n"
+         "  echo \"" +
+         std::string(kTfEventsFileLine) +
+         " ${f#\"$d\"}\"\n"
+         "  base64 \"$f\"\n"
+         "  echo \"" +
+         std::string(kTfEventsEndLine) +
+         "\"\n"
+         "done\n";
+}
+
 void add_mount(json& container, const std::string& directory) {
   json& mounts = container["volumeMounts"];
   if (!mounts.is_array()) mounts = json::array();
@@ -66,18 +84,28 @@ void for_each_primary_pod(json& node, const std::string& primary,
 
 }  // namespace
 
-void add_file_collector(json& object, const engine::ExperimentSpec& spec) {
-  const std::string& file = spec.metrics_collector.file_path;
+void add_collector_sidecar(json& object, const engine::ExperimentSpec& spec) {
+  const auto& collector = spec.metrics_collector;
+  const bool tf_events = collector.kind == engine::CollectorKind::kTensorFlowEvent;
+  const std::string what = tf_events ? "TensorFlowEvent" : "File";
   const std::string& primary = spec.trial_template.primary_container_name;
-  std::string directory = std::filesystem::path(file).parent_path().string();
+  // The File collector's file lives in the mounted directory; TensorFlow writes into the
+  // collector's directory itself.
+  std::string directory = tf_events
+                              ? collector.file_path
+                              : std::filesystem::path(collector.file_path).parent_path().string();
+  while (directory.size() > 1 && directory.back() == '/') directory.pop_back();
   std::string marker = (std::filesystem::path(directory) / kDoneMarker).string();
+  std::string script =
+      tf_events ? tf_events_script(directory, marker) : sidecar_script(collector.file_path, marker);
   int pods = 0;
   for_each_primary_pod(object["spec"], primary, [&](json& pod_spec, json& container) {
     if (!container.contains("command") || !container["command"].is_array() ||
         container["command"].empty())
       throw Error(ErrorCode::kInvalidArgument,
-                  "the File collector on Kubernetes wraps the primary container's command, and "
-                  "container \"" +
+                  "the " + what +
+                      " collector on Kubernetes wraps the primary container's command, and "
+                      "container \"" +
                       primary + "\" has none (it runs its image's entrypoint): give it a command");
     json argv = container["command"];
     for (const auto& a : container.value("args", json::array())) argv.push_back(a);
@@ -87,9 +115,9 @@ void add_file_collector(json& object, const engine::ExperimentSpec& spec) {
     container["args"] = argv;
     add_mount(container, directory);
 
-    json sidecar = {{"name", kFileCollectorContainer},
+    json sidecar = {{"name", kCollectorSidecar},
                     {"image", container.value("image", "busybox")},
-                    {"command", {"sh", "-c", sidecar_script(file, marker)}}};
+                    {"command", {"sh", "-c", script}}};
     add_mount(sidecar, directory);
     pod_spec["containers"].push_back(sidecar);
     json& volumes = pod_spec["volumes"];
@@ -99,7 +127,8 @@ void add_file_collector(json& object, const engine::ExperimentSpec& spec) {
   });
   if (pods == 0)
     throw Error(ErrorCode::kInvalidArgument,
-                "the File collector on Kubernetes needs the primary container \"" + primary +
+                "the " + what + " collector on Kubernetes needs the primary container \"" +
+                    primary +
                     "\" in a pod template (a Job, a training operator's replica); an Argo or "
                     "Tekton step cannot get its sidecar: report by StdOut or push there");
 }
