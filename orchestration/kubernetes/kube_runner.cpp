@@ -104,8 +104,7 @@ class KubeRunner::Impl {
       const auto& spec = *launch.spec;
       TrialWorkerEnv env{options_.advertised_report_url, launch.report_token, artifact_uri(launch)};
       if (options_.advertised_report_url.empty()) env.report_token.clear();
-      json object =
-          cluster_trial_object(spec, launch.trial, launch.assignment, launch.labels, env);
+      json object = cluster_trial_object(spec, launch.trial, launch.assignment, launch.labels, env);
       if (spec.metrics_collector.kind == engine::CollectorKind::kFile ||
           spec.metrics_collector.kind == engine::CollectorKind::kTensorFlowEvent)
         add_collector_sidecar(object, spec);
@@ -130,8 +129,9 @@ class KubeRunner::Impl {
           untrack(launch.trial);
           throw Error(ErrorCode::kConflict,
                       resource.kind + " " + ns + "/" + launch.trial +
-                          " already exists and was not created for this trial (no " +
-                          kTrialLabel + "=" + launch.trial + " label); delete it or rename the "
+                          " already exists and was not created for this trial (no " + kTrialLabel +
+                          "=" + launch.trial +
+                          " label); delete it or rename the "
                           "experiment");
         }
         append_log(*tracked, "sextant: adopted the existing " + resource.kind + " " + ns + "/" +
@@ -239,6 +239,9 @@ class KubeRunner::Impl {
     std::vector<std::string> names = launch.spec->objective.all_metric_names();
     std::erase(names, std::string());
     t->log_container = launch.spec->trial_template.primary_container_name;
+    // With a sidecar, trial.log holds what the sidecar reads; this says where the rest is.
+    const std::string training_log =
+        "the training container's own log: kubectl logs -n " + ns + " <pod> -c " + t->log_container;
     if (collector.kind == engine::CollectorKind::kStdOut) {
       t->parser = parsers_.text(names, collector.filters);
     } else if (collector.kind == engine::CollectorKind::kFile) {
@@ -248,9 +251,7 @@ class KubeRunner::Impl {
       else
         t->parser = parsers_.text(names, collector.filters);
       append_log(*t, "sextant: this log is " + collector.file_path +
-                         " as the File collector's sidecar reads it; the training container's "
-                         "own log: kubectl logs -n " + ns + " <pod> -c " +
-                         launch.spec->trial_template.primary_container_name + "\n");
+                         " as the File collector's sidecar reads it; " + training_log + "\n");
     } else if (collector.kind == engine::CollectorKind::kTensorFlowEvent) {
       t->log_container = kCollectorSidecar;
       t->metric_names = names;
@@ -260,16 +261,16 @@ class KubeRunner::Impl {
       t->tf_events = std::make_unique<TfEventsDump>(dir);
       append_log(*t, "sextant: the TensorFlow event files under " + collector.file_path +
                          " arrive through the collector's sidecar when the training container "
-                         "ends, into " + dir.string() + "; the training container's own log: "
-                         "kubectl logs -n " + ns + " <pod> -c " +
-                         launch.spec->trial_template.primary_container_name + "\n");
+                         "ends, into " +
+                         dir.string() + "; " + training_log + "\n");
     } else if (collector.kind != engine::CollectorKind::kPush) {
       append_log(*t, std::string("sextant: the ") + engine::to_string(collector.kind) +
                          " collector has no reader on Kubernetes; metrics arrive only by push "
                          "(SEXTANT_REPORT_URL, with --advertise-url)\n");
     }
     std::lock_guard lock(mutex_);
-    if (auto old = trials_.find(launch.trial); old != trials_.end()) retired_.push_back(old->second);
+    if (auto old = trials_.find(launch.trial); old != trials_.end())
+      retired_.push_back(old->second);
     trials_[launch.trial] = t;
     return t;
   }
@@ -402,8 +403,7 @@ class KubeRunner::Impl {
       }
     if (!tt.success_condition.empty())
       if (auto match = condition_match(object, tt.success_condition))
-        finish(t, true, field_or(*match, "reason", "Succeeded"),
-               field_or(*match, "message", ""));
+        finish(t, true, field_or(*match, "reason", "Succeeded"), field_or(*match, "message", ""));
   }
 
   // A trial we saw before that a relist no longer shows was deleted while we were not watching.
@@ -412,8 +412,7 @@ class KubeRunner::Impl {
     {
       std::lock_guard lock(mutex_);
       for (auto& [name, t] : trials_)
-        if (t->seen && !t->finishing && !t->cancelled && !present.count(t->name))
-          gone.push_back(t);
+        if (t->seen && !t->finishing && !t->cancelled && !present.count(t->name)) gone.push_back(t);
     }
     for (auto& t : gone)
       finish(t, false, "Deleted",
@@ -562,22 +561,22 @@ class KubeRunner::Impl {
     std::lock_guard lock(mutex_);
     if (t->finishing) return;
     t->finishing = true;
-    t->finish_thread = std::thread([this, t, succeeded, reason = std::move(reason),
-                                    message = std::move(message)]() mutable {
-      drain_log(*t);
-      std::string cleanup_note;
-      if (t->cancelled || !t->spec->trial_template.retain) {
-        try {
-          client_->remove(t->resource, t->ns, t->name);
-        } catch (const std::exception& e) {
-          cleanup_note = std::string(" (could not delete it: ") + e.what() + ")";
-        }
-      }
-      if (!cleanup_note.empty()) append_log(*t, "sextant:" + cleanup_note + "\n");
-      engine::TrialExit exit{t->trial, succeeded, succeeded ? "" : reason,
-                             succeeded ? message : message + cleanup_note};
-      if (!stopping()) t->events->on_exit(std::move(exit));  // the controller may be gone
-    });
+    t->finish_thread = std::thread(
+        [this, t, succeeded, reason = std::move(reason), message = std::move(message)]() mutable {
+          drain_log(*t);
+          std::string cleanup_note;
+          if (t->cancelled || !t->spec->trial_template.retain) {
+            try {
+              client_->remove(t->resource, t->ns, t->name);
+            } catch (const std::exception& e) {
+              cleanup_note = std::string(" (could not delete it: ") + e.what() + ")";
+            }
+          }
+          if (!cleanup_note.empty()) append_log(*t, "sextant:" + cleanup_note + "\n");
+          engine::TrialExit exit{t->trial, succeeded, succeeded ? "" : reason,
+                                 succeeded ? message : message + cleanup_note};
+          if (!stopping()) t->events->on_exit(std::move(exit));  // the controller may be gone
+        });
   }
 
   void drain_log(Tracked& t) {

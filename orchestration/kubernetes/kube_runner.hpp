@@ -38,10 +38,11 @@ struct KubeRunnerOptions {
 //   CreateContainerConfigError) fails the trial with the kubelet's reason and message. An object
 //   deleted by someone else fails it ("Deleted").
 // - Metrics: the primary pod's primary container log (StdOut collector: Katib's regex or the
-//   spec's filters), or for the File collector the log of the sidecar that add_collector_sidecar()
-//   puts beside it (TEXT or JSON lines), streams into on_metrics and into
-//   <trial_dir>/trial.log; a reconnect skips what was already read. Workers may also push (the
-//   engine's push endpoint).
+//   spec's filters) streams into on_metrics and into <trial_dir>/trial.log; a reconnect skips
+//   what was already read. File and TensorFlowEvent collectors get the sidecar of
+//   add_collector_sidecar(), whose log is read instead: the file's TEXT or JSON lines as they
+//   come, or the event files at the end (read as the local runner reads them). Workers may also
+//   push (the engine's push endpoint).
 // - After the end the object is deleted (propagationPolicy Background) unless the template says
 //   retain: true. cancel() deletes it and reports "Cancelled".
 // - adopt() follows an object a previous engine created; reap_orphan() deletes it.

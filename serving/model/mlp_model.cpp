@@ -100,11 +100,11 @@ class MlpModel : public ServedModel {
             ErrorCode::kInvalidArgument,
             at + ".weights must have " + std::to_string(width) + " rows (the layer's inputs)");
       layer.in = width;
-      layer.bias = model_floats(layers[i].at("bias"), at + ".bias");
+      layer.bias = model_numbers<float>(layers[i].at("bias"), at + ".bias");
       layer.out = layer.bias.size();
       if (layer.out == 0) throw Error(ErrorCode::kInvalidArgument, at + ".bias is empty");
       for (const auto& row : w) {
-        auto values = model_floats(row, at + ".weights");
+        auto values = model_numbers<float>(row, at + ".weights");
         if (values.size() != layer.out)
           throw Error(ErrorCode::kInvalidArgument, at + ".weights rows must have " +
                                                        std::to_string(layer.out) +

@@ -29,21 +29,24 @@ json read_model_file(const std::filesystem::path& path, const std::string& forma
   return doc;
 }
 
-std::vector<float> model_floats(const json& array, const std::string& where) {
+template <class Number>
+std::vector<Number> model_numbers(const json& array, const std::string& where) {
   if (!array.is_array()) throw Error(ErrorCode::kInvalidArgument, where + " must be an array");
-  std::vector<float> out;
+  std::vector<Number> out;
   out.reserve(array.size());
   for (const auto& v : array) {
     if (!v.is_number()) throw Error(ErrorCode::kInvalidArgument, where + " must hold numbers");
-    out.push_back(v.get<float>());
+    out.push_back(v.get<Number>());
   }
   return out;
 }
+template std::vector<float> model_numbers<float>(const json&, const std::string&);
+template std::vector<double> model_numbers<double>(const json&, const std::string&);
 
 Standardize::Standardize(const json& doc, size_t features, const std::string& where) {
   if (!doc.contains("standardize")) return;
-  mean_ = model_floats(doc["standardize"].at("mean"), where + ": standardize.mean");
-  scale_ = model_floats(doc["standardize"].at("scale"), where + ": standardize.scale");
+  mean_ = model_numbers<float>(doc["standardize"].at("mean"), where + ": standardize.mean");
+  scale_ = model_numbers<float>(doc["standardize"].at("scale"), where + ": standardize.scale");
   if (mean_.size() != features || scale_.size() != features)
     throw Error(ErrorCode::kInvalidArgument,
                 where + ": standardize needs " + std::to_string(features) + " means and scales");

@@ -17,8 +17,10 @@ namespace sextant::serving {
 // naming the file.
 nlohmann::json read_model_file(const std::filesystem::path& path, const std::string& format);
 
-// An array of numbers; throws Error(kInvalidArgument) "<where> must ..." otherwise.
-std::vector<float> model_floats(const nlohmann::json& array, const std::string& where);
+// An array of numbers as float (network weights) or double (SVM support vectors); throws
+// Error(kInvalidArgument) "<where> must ..." otherwise.
+template <class Number>
+std::vector<Number> model_numbers(const nlohmann::json& array, const std::string& where);
 
 // Optional "standardize": {"mean": [features numbers], "scale": [features numbers]}: the model
 // sees (x - mean) / scale, as scikit-learn's StandardScaler gives it.

@@ -82,14 +82,6 @@ class SvmModel : public ServedModel {
     }
   }
 
-  static std::vector<double> doubles(const json& array, const std::string& where) {
-    auto values = model_floats(array, where);  // checks the type; precision comes from `array`
-    std::vector<double> out;
-    out.reserve(values.size());
-    for (const auto& v : array) out.push_back(v.get<double>());
-    return out;
-  }
-
   void parse(const json& doc, const std::string& where) {
     auto bad = [&](const std::string& what) {
       return Error(ErrorCode::kInvalidArgument, where + ": " + what);
@@ -126,7 +118,7 @@ class SvmModel : public ServedModel {
       throw bad("\"support_vectors\" must hold " + std::to_string(n_vectors_) +
                 " vectors (the sum of n_support)");
     for (const auto& v : vectors) {
-      auto row = doubles(v, where + ": support_vectors");
+      auto row = model_numbers<double>(v, where + ": support_vectors");
       if (row.size() != features_)
         throw bad("each support vector must have " + std::to_string(features_) + " features");
       vectors_.insert(vectors_.end(), row.begin(), row.end());
@@ -135,12 +127,12 @@ class SvmModel : public ServedModel {
     if (!coefficients.is_array() || coefficients.size() != k - 1)
       throw bad("\"dual_coef\" must have " + std::to_string(k - 1) + " rows (classes - 1)");
     for (const auto& row : coefficients) {
-      auto values = doubles(row, where + ": dual_coef");
+      auto values = model_numbers<double>(row, where + ": dual_coef");
       if (values.size() != n_vectors_)
         throw bad("each \"dual_coef\" row must have " + std::to_string(n_vectors_) + " numbers");
       dual_coef_.insert(dual_coef_.end(), values.begin(), values.end());
     }
-    intercept_ = doubles(doc.at("intercept"), where + ": intercept");
+    intercept_ = model_numbers<double>(doc.at("intercept"), where + ": intercept");
     if (intercept_.size() != k * (k - 1) / 2)
       throw bad("\"intercept\" must have " + std::to_string(k * (k - 1) / 2) +
                 " numbers (one per pair of classes)");
